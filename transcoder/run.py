@@ -1,0 +1,424 @@
+"""The one module that starts processes: every ffmpeg/ffprobe run goes through `run_ffmpeg` or
+`run_ffprobe`, which harden each user-media input, bound time, memory, output and stderr, kill the
+whole process group on timeout or cancellation, and turn failures into our named errors.
+
+User media is opened as ``file:/absolute/path`` with ``-protocol_whitelist file`` and
+``-format_whitelist`` of the accepted demuxers right before its ``-i``: FFmpeg chooses a demuxer
+from the content, not the name, so an HLS playlist or ffconcat list named ``.mp4`` would otherwise
+read other files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import resource
+import signal
+import stat
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from transcoder.binaries import ffmpeg_path, ffprobe_path
+from transcoder.config import TranscoderConfig
+from transcoder.errors import (
+    BinaryNotFound,
+    FFmpegFailed,
+    MediaCancelled,
+    MediaError,
+    MediaRejected,
+    MediaTimeout,
+    TransientMediaError,
+)
+
+ProgressCallback = Callable[[float], None]
+CancelCheck = threading.Event | Callable[[], bool]
+MediaPath = str | os.PathLike[str]
+
+_POLL_S = 0.05
+# "http:", "concat:", "subfile,,start,0,end,9,,:" ... anything FFmpeg would read as a protocol.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.,\-]*:")
+_EXTERNAL_KILL = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+
+class FFmpegCommand(Protocol):
+    """An ffmpeg-python output stream (anything with `get_args()`), kept duck-typed so the
+    unmaintained ffmpeg-python package stays out of this module."""
+
+    def get_args(self) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    argv: tuple[str, ...]
+    stdout: bytes
+    stderr_tail: str
+    elapsed_s: float
+
+
+def input_url(path: MediaPath) -> str:
+    """Check that `path` is a local regular file and give the URL FFmpeg must open it by."""
+    raw = os.fspath(path)
+    if _SCHEME.match(raw):
+        raise MediaRejected([f"not a local file: {raw!r}"])
+    resolved = Path(raw).resolve()
+    try:
+        mode = os.stat(resolved).st_mode
+    except FileNotFoundError:
+        raise MediaRejected(["file not found"]) from None
+    except OSError as exc:
+        raise MediaRejected([f"file cannot be read: {exc.strerror}"]) from None
+    if not stat.S_ISREG(mode):
+        raise MediaRejected(["not a regular file (a pipe, device or folder)"])
+    return "file:" + str(resolved)
+
+
+def hardened_input_options(
+    cfg: TranscoderConfig, formats: Sequence[str] | None = None
+) -> list[str]:
+    """Options placed before each user-media `-i`."""
+    return [
+        "-protocol_whitelist", "file",
+        "-format_whitelist", ",".join(formats or cfg.accepted_formats),
+        "-probesize", str(cfg.probesize_bytes),
+        "-analyzeduration", str(cfg.analyzeduration_us),
+    ]  # fmt: skip
+
+
+def harden_args(
+    args: Sequence[str],
+    *,
+    inputs: Sequence[MediaPath],
+    own_inputs: Collection[str] = (),
+    input_options: Sequence[str],
+) -> list[str]:
+    """Rewrite every `-i` of `args`: declared user media becomes hardened `file:` URLs; inputs we
+    generate ourselves (`own_inputs`: lavfi graphs, our intermediate files) pass unchanged; any
+    other input is a programming error."""
+    urls = {os.path.abspath(os.fspath(p)): input_url(p) for p in inputs}
+    used: set[str] = set()
+    out: list[str] = []
+    it = iter(args)
+    for token in it:
+        if token != "-i":
+            out.append(token)
+            continue
+        value = next(it, None)
+        if value is None:
+            raise ValueError("`-i` without a value")
+        if value in own_inputs:
+            out += ["-i", value]
+            continue
+        key = os.path.abspath(value)
+        if key not in urls:
+            raise ValueError(f"input {value!r} is neither declared user media nor an own input")
+        used.add(key)
+        out += [*input_options, "-i", urls[key]]
+    missing = set(urls) - used
+    if missing:
+        raise ValueError(f"declared inputs not in the command: {sorted(missing)}")
+    return out
+
+
+def run_ffprobe(
+    cfg: TranscoderConfig,
+    path: MediaPath,
+    *,
+    formats: Sequence[str] | None = None,
+    timeout: float | None = None,
+    cancel: CancelCheck | None = None,
+) -> dict[str, Any]:
+    """ffprobe's JSON (`-show_format -show_streams`) for one user-media file."""
+    argv = [
+        ffprobe_path(cfg), "-hide_banner", "-v", "error",
+        *hardened_input_options(cfg, formats), "-i", input_url(path),
+        "-print_format", "json", "-show_format", "-show_streams",
+    ]  # fmt: skip
+    limit = timeout or cfg.probe_timeout_s
+    result = _execute(
+        argv,
+        what="probe",
+        timeout=limit,
+        cancel=cancel,
+        rlimits=_rlimits(cfg, limit, memory=cfg.probe_memory_bytes, fsize=0),
+        max_stdout=cfg.max_stdout_bytes,
+        max_stderr=cfg.max_stderr_bytes,
+    )
+    try:
+        data = json.loads(result.stdout)
+    except ValueError:
+        raise FFmpegFailed("ffprobe printed no JSON", stderr_tail=result.stderr_tail) from None
+    if not isinstance(data, dict):
+        raise FFmpegFailed("ffprobe printed unexpected JSON", stderr_tail=result.stderr_tail)
+    return data
+
+
+def run_ffmpeg(
+    cfg: TranscoderConfig,
+    command: Sequence[str] | FFmpegCommand,
+    *,
+    inputs: Sequence[MediaPath],
+    own_inputs: Collection[str] = (),
+    formats: Sequence[str] | None = None,
+    duration: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    timeout: float | None = None,
+    cancel: CancelCheck | None = None,
+) -> RunResult:
+    """Run ffmpeg with `command`: arguments without the binary name, or an ffmpeg-python output
+    stream. Every `-i` must be one of `inputs` (user media, hardened) or `own_inputs`.
+
+    `on_progress(fraction)` is called from this thread with 0..1 (needs `duration` in seconds)
+    and with 1.0 on success. `cancel` (an Event, or a callable returning True) is polled.
+    """
+    args = list(command.get_args()) if hasattr(command, "get_args") else list(command)
+    if args and args[0] in ("ffmpeg", "ffprobe"):
+        raise ValueError("give the arguments without the binary name")
+    if on_progress is not None and not (duration and duration > 0):
+        raise ValueError("on_progress needs the duration in seconds")
+    hardened = harden_args(
+        args,
+        inputs=inputs,
+        own_inputs=own_inputs,
+        input_options=hardened_input_options(cfg, formats),
+    )
+    progress = ["-progress", "pipe:1", "-nostats"] if on_progress else []
+    argv = [ffmpeg_path(cfg), "-nostdin", "-hide_banner", *progress, *hardened]
+    limit = timeout or cfg.ffmpeg_timeout_s
+    return _execute(
+        argv,
+        what="ffmpeg",
+        timeout=limit,
+        cancel=cancel,
+        rlimits=_rlimits(cfg, limit, memory=cfg.ffmpeg_memory_bytes, fsize=cfg.max_output_bytes),
+        max_stdout=cfg.max_stdout_bytes,
+        max_stderr=cfg.max_stderr_bytes,
+        progress=_Progress(duration, on_progress) if on_progress and duration else None,
+    )
+
+
+def progress_fraction(line: str, duration: float) -> float | None:
+    """The fraction done that one `-progress` line tells, if any."""
+    key, _, value = line.strip().partition("=")
+    if key == "progress" and value == "end":
+        return 1.0
+    if key == "out_time_us" and value.lstrip("-").isdigit():
+        return min(1.0, max(0.0, int(value) / 1e6 / duration))
+    return None
+
+
+def classify_failure(what: str, returncode: int, stderr_tail: str, cpu_s: int) -> MediaError:
+    """The named error for a process that exited with `returncode` != 0."""
+    if returncode < 0:
+        sig = signal.Signals(-returncode)
+        if sig == signal.SIGXCPU:
+            return MediaTimeout(f"{what} (CPU time limit)", cpu_s)
+        if sig == signal.SIGXFSZ:
+            return FFmpegFailed(
+                f"{what} output exceeded the file size limit", returncode=returncode
+            )
+        if sig in _EXTERNAL_KILL:
+            # Killed from outside (OOM killer, shutdown): another attempt may well succeed.
+            return TransientMediaError(
+                f"{what} killed by {sig.name}", returncode=returncode, stderr_tail=stderr_tail
+            )
+        return FFmpegFailed(
+            f"{what} crashed ({sig.name})", returncode=returncode, stderr_tail=stderr_tail
+        )
+    if "No space left on device" in stderr_tail:
+        return TransientMediaError(
+            f"{what}: out of disk space", returncode=returncode, stderr_tail=stderr_tail
+        )
+    return FFmpegFailed(
+        f"{what} failed (exit {returncode})", returncode=returncode, stderr_tail=stderr_tail
+    )
+
+
+class _Progress:
+    def __init__(self, duration: float, callback: ProgressCallback) -> None:
+        self.duration = duration
+        self.callback = callback
+        self.latest: float | None = None
+        self.reported: float | None = None
+
+    def feed(self, line: str) -> None:
+        fraction = progress_fraction(line, self.duration)
+        if fraction is not None:
+            self.latest = fraction
+
+    def emit(self) -> None:
+        if self.latest is not None and self.latest != self.reported:
+            self.reported = self.latest
+            self.callback(self.latest)
+
+
+def _rlimits(
+    cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize: int
+) -> list[tuple[int, int]]:
+    cpu = cfg.max_cpu_s or int(wall_s * (os.cpu_count() or 1)) + 5
+    limits = [(resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0)]
+    if memory is not None:
+        limits.append((resource.RLIMIT_AS, memory))
+    # Never ask for more than the hard limit we run under (setrlimit would fail in the child).
+    capped = []
+    for res, value in limits:
+        hard = resource.getrlimit(res)[1]
+        capped.append((res, value if hard == resource.RLIM_INFINITY else min(value, hard)))
+    return capped
+
+
+def _apply_rlimits(limits: list[tuple[int, int]]) -> Callable[[], None]:
+    def apply() -> None:
+        for res, value in limits:
+            resource.setrlimit(res, (value, value))
+
+    return apply
+
+
+def _cancelled(cancel: CancelCheck | None) -> bool:
+    if cancel is None:
+        return False
+    return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
+
+
+class _Capture:
+    """Drains stdout and stderr on threads: stderr keeps a bounded tail, stdout is bounded."""
+
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes],
+        *,
+        max_stdout: int,
+        max_stderr: int,
+        progress: _Progress | None,
+    ) -> None:
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self.stdout_overflow = False
+        self.max_stdout = max_stdout
+        self._max_stderr = max_stderr
+        self._progress = progress
+        assert proc.stdout is not None and proc.stderr is not None
+        self._threads = [
+            threading.Thread(target=self._read_stdout, args=(proc.stdout,), daemon=True),
+            threading.Thread(target=self._read_stderr, args=(proc.stderr,), daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+
+    def _read_stdout(self, stream: Any) -> None:
+        if self._progress is not None:
+            for line in stream:
+                self._progress.feed(line.decode("ascii", "replace"))
+            return
+        while chunk := stream.read(65536):
+            if len(self.stdout) + len(chunk) > self.max_stdout:
+                self.stdout_overflow = True
+                continue  # keep draining so the process is not blocked on a full pipe
+            self.stdout += chunk
+
+    def _read_stderr(self, stream: Any) -> None:
+        while chunk := stream.read(4096):
+            self.stderr += chunk
+            if len(self.stderr) > 2 * self._max_stderr:
+                del self.stderr[: len(self.stderr) - self._max_stderr]
+
+    def join(self) -> None:
+        for t in self._threads:
+            t.join(timeout=5)
+
+    def stderr_tail(self) -> str:
+        return bytes(self.stderr[-self._max_stderr :]).decode("utf-8", "replace")
+
+
+def _execute(
+    argv: list[str],
+    *,
+    what: str,
+    timeout: float,
+    cancel: CancelCheck | None,
+    rlimits: list[tuple[int, int]],
+    max_stdout: int,
+    max_stderr: int,
+    progress: _Progress | None = None,
+) -> RunResult:
+    env = {**os.environ, "LC_ALL": "C"}  # stable messages for `classify_failure`
+    started = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group, killed as a whole
+            preexec_fn=_apply_rlimits(rlimits),
+            env=env,
+        )
+    except FileNotFoundError as exc:
+        raise BinaryNotFound(f"cannot start {argv[0]}: {exc.strerror}") from None
+    except OSError as exc:
+        raise TransientMediaError(f"cannot start {what}: {exc.strerror}") from None
+    capture = _Capture(proc, max_stdout=max_stdout, max_stderr=max_stderr, progress=progress)
+    try:
+        returncode = _wait(
+            proc,
+            what=what,
+            started=started,
+            timeout=timeout,
+            cancel=cancel,
+            capture=capture,
+            progress=progress,
+        )
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+        capture.join()
+    tail = capture.stderr_tail()
+    if returncode != 0:
+        raise classify_failure(what, returncode, tail, rlimits[0][1])
+    if capture.stdout_overflow:
+        raise FFmpegFailed(f"{what} printed more than {max_stdout} bytes")
+    if progress is not None:
+        progress.latest = 1.0
+        progress.emit()
+    return RunResult(tuple(argv), bytes(capture.stdout), tail, time.monotonic() - started)
+
+
+def _wait(
+    proc: subprocess.Popen[bytes],
+    *,
+    what: str,
+    started: float,
+    timeout: float,
+    cancel: CancelCheck | None,
+    capture: _Capture,
+    progress: _Progress | None,
+) -> int:
+    while True:
+        try:
+            return proc.wait(timeout=_POLL_S)
+        except subprocess.TimeoutExpired:
+            pass
+        if progress is not None:
+            progress.emit()
+        if _cancelled(cancel):
+            _kill_group(proc)
+            raise MediaCancelled(f"{what} cancelled")
+        if time.monotonic() - started > timeout:
+            _kill_group(proc)
+            raise MediaTimeout(what, timeout)
+        if capture.stdout_overflow:
+            _kill_group(proc)
+            raise FFmpegFailed(f"{what} printed more than {capture.max_stdout} bytes")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
