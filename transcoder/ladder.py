@@ -1,0 +1,313 @@
+"""Planning the renditions of one source, and the one-decode FFmpeg graph that makes them.
+
+The whole ladder, the delivery MP4s and every audio rendition come out of ONE FFmpeg process: the
+picture is decoded once and `split` into every rung. This is the only module that uses
+ffmpeg-python (unmaintained since 2019), so replacing it touches one file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from transcoder.profiles import Ladder, Rung
+
+# Output layout inside a rendition set; the master playlist and the pipeline rely on it.
+MASTER_PLAYLIST = "master.m3u8"
+MEDIA_PLAYLIST = "index.m3u8"
+INIT_SEGMENT = "init.mp4"
+SEGMENT_PATTERN = "seg_%05d.m4s"
+DELIVERY_VIDEO = "delivery/video.mp4"
+DELIVERY_AUDIO = "delivery/audio.m4a"
+
+
+class PlanError(ValueError):
+    """The source cannot be planned into renditions (no picture, absurd geometry or rate)."""
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    """An audio stream of the source: ``position`` counts audio streams only (FFmpeg ``a:N``)."""
+
+    position: int
+    language: str | None
+    channels: int
+
+
+@dataclass(frozen=True)
+class SourcePicture:
+    """The facts about a source's picture that decide the renditions' geometry and timing."""
+
+    width: int
+    height: int
+    sample_aspect: Fraction
+    rotation: int
+    frame_rate: Fraction
+    interlaced: bool
+
+
+@dataclass(frozen=True)
+class PlannedRung:
+    rung: Rung
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class RenditionPlan:
+    rungs: tuple[PlannedRung, ...]
+    delivery_width: int
+    delivery_height: int
+    frame_rate: Fraction
+    gop_frames: int
+    segment_seconds: int
+    deinterlace: bool
+    audio: tuple[AudioTrack, ...]
+
+
+def display_size(picture: SourcePicture) -> tuple[int, int]:
+    """Width and height as shown: sample aspect applied to the width, then rotation."""
+    if picture.width <= 0 or picture.height <= 0:
+        raise PlanError(f"picture size {picture.width}x{picture.height} is not a picture")
+    sar = picture.sample_aspect if picture.sample_aspect > 0 else Fraction(1)
+    width = _even(picture.width * sar)
+    height = _even(Fraction(picture.height))
+    if picture.rotation % 180 == 90:
+        return height, width
+    if picture.rotation % 90:
+        raise PlanError(f"rotation {picture.rotation} is not a multiple of 90 degrees")
+    return width, height
+
+
+def _even(value: Fraction) -> int:
+    return max(2, 2 * round(value / 2))
+
+
+def fit_short_side(display: tuple[int, int], short: int) -> tuple[int, int]:
+    """Size with the given short side and the display aspect; sizes are even for 4:2:0."""
+    width, height = display
+    if width >= height:
+        return _even(Fraction(short * width, height)), short
+    return short, _even(Fraction(short * height, width))
+
+
+def output_frame_rate(source: Fraction, max_fps: float) -> Fraction:
+    """Constant output rate: the source's, halved until it fits under the cap (50 -> 25)."""
+    if source <= 0 or source > 1000:
+        raise PlanError(f"frame rate {float(source):g} is not usable")
+    rate = source
+    while rate > max_fps:
+        rate /= 2
+    return rate
+
+
+def plan_renditions(
+    picture: SourcePicture, audio: Sequence[AudioTrack], ladder: Ladder
+) -> RenditionPlan:
+    """Choose the rungs for this source: never above its own size, always at least one."""
+    display = display_size(picture)
+    short_side = min(display)
+    kept = [r for r in ladder.rungs if r.height <= short_side]
+    if not kept:
+        # A source smaller than every rung gets the smallest rung's settings at its own size.
+        smallest = min(ladder.rungs, key=lambda r: r.height)
+        kept = [Rung(smallest.name, short_side - short_side % 2, *_rates(smallest))]
+    rungs = tuple(PlannedRung(r, *fit_short_side(display, r.height)) for r in kept)
+    delivery = fit_short_side(display, min(ladder.delivery.height, short_side - short_side % 2))
+    rate = output_frame_rate(picture.frame_rate, ladder.max_fps)
+    return RenditionPlan(
+        rungs=rungs,
+        delivery_width=delivery[0],
+        delivery_height=delivery[1],
+        frame_rate=rate,
+        gop_frames=max(1, math.ceil(rate * ladder.segment_seconds)),
+        segment_seconds=ladder.segment_seconds,
+        deinterlace=picture.interlaced,
+        audio=tuple(audio),
+    )
+
+
+def _rates(rung: Rung) -> tuple[int, int, int, str]:
+    return rung.video_kbps, rung.maxrate_kbps, rung.bufsize_kbps, rung.h264_profile
+
+
+@dataclass(frozen=True)
+class LoudnormPass:
+    """Second-pass ``loudnorm`` settings for one audio track, from the first-pass measurement."""
+
+    integrated: float
+    true_peak: float
+    lra: float
+    measured_i: float
+    measured_tp: float
+    measured_lra: float
+    measured_thresh: float
+    offset: float
+
+
+def rung_dir(planned: PlannedRung) -> str:
+    return planned.rung.name
+
+
+def audio_dir(track: AudioTrack) -> str:
+    return f"audio_{track.position}"
+
+
+def _video_codec_options(plan: RenditionPlan, ladder: Ladder) -> dict[str, Any]:
+    # Closed GOPs of exactly one segment, no scene-cut keyframes, IDR forced on segment starts:
+    # every rung cuts segments at the same instants, so players can switch between them.
+    return {
+        "c:v": "libx264",
+        "preset": ladder.preset,
+        "pix_fmt": "yuv420p",
+        "g": plan.gop_frames,
+        "keyint_min": plan.gop_frames,
+        "sc_threshold": 0,
+        "flags": "+cgop",
+        "force_key_frames": f"expr:gte(t,n_forced*{plan.segment_seconds})",
+    }
+
+
+def _rate_options(profile: str, kbps: int, maxrate: int, bufsize: int) -> dict[str, Any]:
+    return {
+        "profile:v": profile,
+        "b:v": f"{kbps}k",
+        "maxrate": f"{maxrate}k",
+        "bufsize": f"{bufsize}k",
+    }
+
+
+def _hls_options(plan: RenditionPlan, directory: Path) -> dict[str, Any]:
+    return {
+        "f": "hls",
+        "hls_time": plan.segment_seconds,
+        "hls_playlist_type": "vod",
+        "hls_segment_type": "fmp4",
+        "hls_fmp4_init_filename": INIT_SEGMENT,
+        "hls_segment_filename": str(directory / SEGMENT_PATTERN),
+        "hls_flags": "independent_segments",
+    }
+
+
+def _audio_options(ladder: Ladder, kbps: int, channels: int) -> dict[str, Any]:
+    return {
+        "c:a": "aac",
+        "b:a": f"{kbps}k",
+        "ar": ladder.audio.sample_rate,
+        "ac": channels,
+    }
+
+
+def build_graph(
+    source: Path,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    out_dir: Path,
+    *,
+    loudnorm: Mapping[int, LoudnormPass] | None = None,
+    delivery: bool = True,
+) -> Any:
+    """The ffmpeg-python output of the one-process transcode, writing under ``out_dir``.
+
+    ``loudnorm[position]`` normalises that audio track (missing: left as it is). Without
+    ``delivery`` only the HLS renditions are made (the benchmark compares ladders alone).
+    """
+    inp = ffmpeg.input(str(source))
+    picture = inp["v:0"]
+    if plan.deinterlace:
+        picture = picture.filter("bwdif", mode="send_frame", parity="auto", deint="all")
+    picture = picture.filter("fps", fps=str(plan.frame_rate))
+    sizes = [(p.width, p.height) for p in plan.rungs]
+    if delivery:
+        sizes.append((plan.delivery_width, plan.delivery_height))
+    # ffmpeg-python merges identical filters on one stream, so the split must be explicit.
+    branches = picture.filter_multi_output("split", len(sizes))
+    scaled = [
+        branches[i].filter("scale", w, h).filter("setsar", 1) for i, (w, h) in enumerate(sizes)
+    ]
+    codec = _video_codec_options(plan, ladder)
+    outputs = []
+    for planned, stream in zip(plan.rungs, scaled, strict=False):
+        directory = out_dir / rung_dir(planned)
+        directory.mkdir(parents=True, exist_ok=True)
+        rung = planned.rung
+        options = {
+            **codec,
+            **_rate_options(rung.h264_profile, *_rates(rung)[:3]),
+            **_hls_options(plan, directory),
+        }
+        outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
+
+    audio_streams = []
+    for n, track in enumerate(plan.audio):
+        stream = inp[f"a:{track.position}"]
+        settings = (loudnorm or {}).get(track.position)
+        if settings is not None:
+            stream = stream.filter("loudnorm", **_loudnorm_args(settings))
+        # loudnorm resamples to 192 kHz internally; bring it back for AAC.
+        stream = stream.filter("aresample", ladder.audio.sample_rate)
+        copies = 1 + int(delivery) + int(delivery and n == 0)
+        audio_streams.append(stream.filter_multi_output("asplit", copies))
+    for track, copies in zip(plan.audio, audio_streams, strict=True):
+        directory = out_dir / audio_dir(track)
+        directory.mkdir(parents=True, exist_ok=True)
+        options = {
+            **_audio_options(ladder, ladder.audio.kbps, ladder.audio.channels),
+            **_hls_options(plan, directory),
+        }
+        if track.language:
+            options["metadata:s:a:0"] = f"language={track.language}"
+        outputs.append(ffmpeg.output(copies[0], str(directory / MEDIA_PLAYLIST), **options))
+
+    if delivery:
+        outputs += _delivery_outputs(plan, ladder, out_dir, scaled[-1], audio_streams)
+    return ffmpeg.merge_outputs(*outputs).overwrite_output()
+
+
+def _delivery_outputs(
+    plan: RenditionPlan, ladder: Ladder, out_dir: Path, picture: Any, audio: list[Any]
+) -> list[Any]:
+    (out_dir / DELIVERY_VIDEO).parent.mkdir(parents=True, exist_ok=True)
+    profile = ladder.delivery
+    channels = ladder.audio.channels
+    options: dict[str, Any] = {
+        **_video_codec_options(plan, ladder),
+        **_rate_options(
+            profile.h264_profile, profile.video_kbps, profile.video_kbps * 3 // 2,
+            profile.video_kbps * 2,
+        ),
+        **_audio_options(ladder, profile.audio_kbps, channels),
+        "movflags": "+faststart",
+    }
+    for n, track in enumerate(plan.audio):
+        if track.language:
+            options[f"metadata:s:a:{n}"] = f"language={track.language}"
+    streams = [picture, *(copies[1] for copies in audio)]
+    outputs = [ffmpeg.output(*streams, str(out_dir / DELIVERY_VIDEO), **options)]
+    if audio:
+        sound = {**_audio_options(ladder, profile.audio_kbps, channels), "movflags": "+faststart"}
+        first = plan.audio[0]
+        if first.language:
+            sound["metadata:s:a:0"] = f"language={first.language}"
+        outputs.append(ffmpeg.output(audio[0][2], str(out_dir / DELIVERY_AUDIO), **sound))
+    return outputs
+
+
+def _loudnorm_args(p: LoudnormPass) -> dict[str, Any]:
+    return {
+        "I": p.integrated,
+        "TP": p.true_peak,
+        "LRA": p.lra,
+        "measured_I": p.measured_i,
+        "measured_TP": p.measured_tp,
+        "measured_LRA": p.measured_lra,
+        "measured_thresh": p.measured_thresh,
+        "offset": p.offset,
+        "linear": "true",
+    }
