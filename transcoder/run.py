@@ -126,19 +126,45 @@ def harden_args(
     return out
 
 
+DEFAULT_PROBE_ARGS: tuple[str, ...] = ("-show_format", "-show_streams")
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOutput:
+    data: dict[str, Any]
+    log: str
+    """ffprobe's warnings and errors (its bounded stderr tail)."""
+
+
 def run_ffprobe(
     cfg: TranscoderConfig,
     path: MediaPath,
     *,
+    args: Sequence[str] = DEFAULT_PROBE_ARGS,
     formats: Sequence[str] | None = None,
     timeout: float | None = None,
     cancel: CancelCheck | None = None,
 ) -> dict[str, Any]:
-    """ffprobe's JSON (`-show_format -show_streams`) for one user-media file."""
+    """ffprobe's JSON for one user-media file (by default `-show_format -show_streams`)."""
+    return run_ffprobe_logged(
+        cfg, path, args=args, formats=formats, timeout=timeout, cancel=cancel
+    ).data
+
+
+def run_ffprobe_logged(
+    cfg: TranscoderConfig,
+    path: MediaPath,
+    *,
+    args: Sequence[str] = DEFAULT_PROBE_ARGS,
+    formats: Sequence[str] | None = None,
+    timeout: float | None = None,
+    cancel: CancelCheck | None = None,
+) -> ProbeOutput:
+    """`run_ffprobe` that also keeps what ffprobe complained about on a successful run."""
     argv = [
         ffprobe_path(cfg), "-hide_banner", "-v", "error",
         *hardened_input_options(cfg, formats), "-i", input_url(path),
-        "-print_format", "json", "-show_format", "-show_streams",
+        "-print_format", "json", *args,
     ]  # fmt: skip
     limit = timeout or cfg.probe_timeout_s
     result = _execute(
@@ -156,7 +182,7 @@ def run_ffprobe(
         raise FFmpegFailed("ffprobe printed no JSON", stderr_tail=result.stderr_tail) from None
     if not isinstance(data, dict):
         raise FFmpegFailed("ffprobe printed unexpected JSON", stderr_tail=result.stderr_tail)
-    return data
+    return ProbeOutput(data, result.stderr_tail)
 
 
 def run_ffmpeg(
