@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
@@ -71,8 +73,11 @@ def parse_vtt(text: str) -> tuple[Cue, ...]:
     return tuple(cues)
 
 
-def write_vtt(cues: tuple[Cue, ...]) -> str:
-    """A WebVTT document written by webvtt-py, cues in order of start time as the format wants."""
+def write_vtt(cues: Sequence[Cue], metadata: Sequence[str] = ()) -> str:
+    """A WebVTT document written by webvtt-py, cues in order of start time as the format wants.
+
+    `metadata` lines go under the WEBVTT line (HLS puts its X-TIMESTAMP-MAP there).
+    """
     captions = [
         webvtt.Caption(
             start=format_timestamp(cue.start_ms),
@@ -82,4 +87,4 @@ def write_vtt(cues: tuple[Cue, ...]) -> str:
         )
         for cue in sorted(cues, key=lambda cue: (cue.start_ms, cue.end_ms))
     ]
-    return str(webvtt.WebVTT(captions=captions).content)
+    return str(webvtt.WebVTT(captions=captions, metadata=list(metadata)).content)
