@@ -1,0 +1,3 @@
+"""Video screening and media asset catalogue."""
+
+__version__ = "0.1.0"

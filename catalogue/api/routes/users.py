@@ -1,0 +1,105 @@
+"""Users and API tokens. Admins manage everyone; every user manages their own tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlmodel import select
+
+from catalogue import accounts
+from catalogue.api.deps import Admin, AnyUser, SessionDep
+from catalogue.api.responses import errors
+from catalogue.models import User
+from catalogue.models.accounts import (
+    TokenCreate,
+    TokenIssued,
+    TokenPublic,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from catalogue.security import hash_password
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/me", response_model=UserPublic, responses=errors())
+def read_me(user: AnyUser) -> UserPublic:
+    return UserPublic(**user.model_dump())
+
+
+@router.get("/me/tokens", response_model=list[TokenPublic], responses=errors())
+def list_my_tokens(session: SessionDep, user: AnyUser) -> list[TokenPublic]:
+    return accounts.tokens_of(session, user)
+
+
+@router.post(
+    "/me/tokens",
+    response_model=TokenIssued,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(),
+)
+def create_my_token(session: SessionDep, user: AnyUser, body: TokenCreate) -> TokenIssued:
+    """Issue a token for yourself. The secret is in this answer only."""
+    return accounts.issue_token(session, user, body.name, body.expires_in_days)
+
+
+@router.delete("/me/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
+def revoke_my_token(session: SessionDep, user: AnyUser, token_id: int) -> TokenPublic:
+    return accounts.revoke_token(session, token_id, owner=user)
+
+
+@router.get("/users", response_model=list[UserPublic], responses=errors())
+def list_users(session: SessionDep, user: Admin) -> list[UserPublic]:
+    return [UserPublic(**u.model_dump()) for u in session.exec(select(User).order_by(User.id))]  # type: ignore[arg-type]
+
+
+@router.post(
+    "/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED, responses=errors(409)
+)
+def create_user(session: SessionDep, user: Admin, body: UserCreate) -> UserPublic:
+    return UserPublic(**accounts.create_user(session, body).model_dump())
+
+
+@router.get("/users/{user_id}", response_model=UserPublic, responses=errors(404))
+def read_user(session: SessionDep, user: Admin, user_id: int) -> UserPublic:
+    return UserPublic(**accounts.get_user(session, user_id).model_dump())
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic, responses=errors(404))
+def update_user(session: SessionDep, user: Admin, user_id: int, body: UserUpdate) -> UserPublic:
+    """Rename, disable (is_active=false refuses all its tokens) or set a password."""
+    target = accounts.get_user(session, user_id)
+    changes = body.model_dump(exclude_unset=True)
+    if "password" in changes:
+        password = changes.pop("password")
+        target.password_hash = hash_password(password) if password else None
+    for key, value in changes.items():
+        setattr(target, key, value)
+    session.add(target)
+    session.commit()
+    session.refresh(target)
+    return UserPublic(**target.model_dump())
+
+
+@router.get("/users/{user_id}/tokens", response_model=list[TokenPublic], responses=errors(404))
+def list_user_tokens(session: SessionDep, user: Admin, user_id: int) -> list[TokenPublic]:
+    return accounts.tokens_of(session, accounts.get_user(session, user_id))
+
+
+@router.post(
+    "/users/{user_id}/tokens",
+    response_model=TokenIssued,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(404),
+)
+def create_user_token(
+    session: SessionDep, user: Admin, user_id: int, body: TokenCreate
+) -> TokenIssued:
+    """Issue a token for another user (e.g. a partner's first token)."""
+    target = accounts.get_user(session, user_id)
+    return accounts.issue_token(session, target, body.name, body.expires_in_days)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
+def revoke_token(session: SessionDep, user: Admin, token_id: int) -> TokenPublic:
+    return accounts.revoke_token(session, token_id, owner=None)

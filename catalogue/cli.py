@@ -1,0 +1,276 @@
+"""The `catalogue` command: serve, migrate, manage users and tokens, load the demo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from catalogue import accounts, migrate
+from catalogue.db import make_engine
+from catalogue.errors import CatalogueError
+from catalogue.models import Partner, Role, Title, User
+from catalogue.models.accounts import UserCreate
+from catalogue.settings import Settings, get_settings
+
+app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
+users_app = typer.Typer(no_args_is_help=True, help="Users and their API tokens.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one line."""
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _session() -> Session:
+    return Session(make_engine(_settings()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: CATALOGUE_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: CATALOGUE_PORT")] = None,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Serve the HTTP API (and, embedded, the worker pool)."""
+    import uvicorn
+
+    from catalogue.api.app import create_app
+
+    settings = _settings()
+    engine = make_engine(settings)
+    if migrate_first:
+        migrate.upgrade(engine)
+    url = f"http://{host or settings.host}:{port or settings.port}"
+    console.print(f"Serving the catalogue at [bold]{url}[/] (API docs at {url}/docs)")
+    uvicorn.run(
+        create_app(settings, engine),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="warning",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    engine = make_engine(_settings())
+    migrate.upgrade(engine, revision)
+    console.print(f"database at revision {migrate.current_revision(engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ('base' empties the database)."""
+    engine = make_engine(_settings())
+    migrate.downgrade(engine, revision)
+    console.print(f"database at revision {migrate.current_revision(engine) or 'base'}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's revision and whether it is the latest."""
+    engine = make_engine(_settings())
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    state = "up to date" if current == head else f"behind head {head}: run `catalogue db upgrade`"
+    console.print(f"revision {current or 'none'} ({state})")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[Role, typer.Option(help="admin, editor, programmer or partner")],
+    partner: Annotated[str | None, typer.Option(help="partner slug (partner role only)")] = None,
+    full_name: str = "",
+    password: Annotated[
+        bool, typer.Option("--password", help="prompt for a password (for web sign-in)")
+    ] = False,
+    token: Annotated[bool, typer.Option("--token/--no-token", help="also issue a token")] = True,
+) -> None:
+    """Create a user and print its first API token."""
+    with _session() as session:
+        partner_id = _partner_id(session, partner) if partner else None
+        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+        user = accounts.create_user(
+            session,
+            UserCreate(
+                username=username, role=role, partner_id=partner_id, full_name=full_name, password=secret
+            ),
+        )
+        console.print(f"created user {user.username} ({user.role})")
+        if token:
+            issued = accounts.issue_token(session, user, "cli", None)
+            console.print(f"token (shown once): [bold]{issued.token}[/]")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users."""
+    with _session() as session:
+        table = Table("id", "username", "role", "partner", "active")
+        for user in session.exec(select(User).order_by(User.id)):  # type: ignore[arg-type]
+            table.add_row(str(user.id), user.username, user.role, str(user.partner_id or ""), str(user.is_active))
+        console.print(table)
+
+
+@users_app.command("token")
+def users_token(
+    username: str,
+    name: Annotated[str, typer.Option(help="what the token is for")] = "cli",
+    days: Annotated[int | None, typer.Option(help="expire after this many days")] = None,
+) -> None:
+    """Issue a new API token for USERNAME (printed once)."""
+    with _session() as session:
+        issued = accounts.issue_token(session, accounts.find_user(session, username), name, days)
+        console.print(f"token {issued.id} for {username} (shown once): [bold]{issued.token}[/]")
+
+
+@users_app.command("tokens")
+def users_tokens(username: str) -> None:
+    """List USERNAME's tokens (never their secrets)."""
+    with _session() as session:
+        table = Table("id", "name", "prefix", "created", "last used", "revoked")
+        for t in accounts.tokens_of(session, accounts.find_user(session, username)):
+            table.add_row(
+                str(t.id), t.name, t.prefix, f"{t.created_at:%Y-%m-%d}",
+                f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
+                f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "",
+            )
+        console.print(table)
+
+
+@users_app.command("revoke")
+def users_revoke(token_id: int) -> None:
+    """Revoke a token by its id."""
+    with _session() as session:
+        accounts.revoke_token(session, token_id, owner=None)
+        console.print(f"token {token_id} revoked")
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable a user: all of its tokens stop working."""
+    with _session() as session:
+        user = accounts.find_user(session, username)
+        user.is_active = False
+        session.add(user)
+        session.commit()
+        console.print(f"user {username} disabled")
+
+
+@app.command("titles")
+def titles_list(
+    q: Annotated[str | None, typer.Option(help="full-text search")] = None,
+    limit: int = 20,
+) -> None:
+    """List titles (optionally searched), as the API would for an admin."""
+    from catalogue import titles as service
+
+    with _session() as session:
+        admin = User(username="cli", role=Role.admin)
+        rows, total = service.list_titles(
+            session, admin, service.TitleFilters(q=q),
+            service.TitleSort.relevance if q else service.TitleSort.title, limit, 0,
+        )
+        table = Table("id", "kind", "status", "year", "original title", title=f"{total} titles")
+        for t in rows:
+            table.add_row(str(t.id), t.kind, t.status, str(t.production_year or ""), t.original_title)
+        console.print(table)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Load the demo catalogue (idempotent), print demo tokens, then serve."""
+    from catalogue import demo as demo_content
+
+    settings = _settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        summary = demo_content.load(session)
+        tokens = demo_content.issue_demo_tokens(session)
+    console.print(
+        f"demo catalogue: {summary.titles} titles, {summary.campaigns} campaigns, "
+        f"{summary.partners} partners, {summary.venues} venues"
+    )
+    console.print("[bold]Demo tokens[/] (valid until the next `catalogue demo`; send as `Authorization: Bearer ...`):")
+    for username, role, secret in tokens:
+        console.print(f"  {username:<16} {role:<11} {secret}", soft_wrap=True)
+    if serve_after:
+        serve(host=host, port=port, migrate_first=False)
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the effective settings (secrets masked)."""
+    settings = _settings()
+    table = Table("setting", "value")
+    for name, value in settings.model_dump().items():
+        table.add_row(f"CATALOGUE_{name.upper()}", str(value) if "secret" not in name else "********")
+    table.add_row("(database)", settings.sqlalchemy_url.split("@")[-1])
+    console.print(table)
+
+
+def _partner_id(session: Session, slug: str) -> int:
+    partner = session.exec(select(Partner).where(Partner.slug == slug)).first()
+    if partner is None:
+        raise CliError(f"no partner with slug {slug!r}; see `catalogue partners`")
+    assert partner.id is not None
+    return partner.id
+
+
+def _one_line(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "input"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def main() -> None:
+    """Entry point: every expected failure is one clear line on stderr and exit status 1."""
+    try:
+        app(standalone_mode=False)
+    except (CliError, CatalogueError) as error:
+        err.print(f"[red]error:[/] {error}")
+        sys.exit(1)
+    except ValidationError as error:
+        err.print(f"[red]error:[/] {_one_line(error)}")
+        sys.exit(1)
+    except OperationalError as error:
+        err.print(f"[red]error:[/] database unavailable: {str(error.orig).splitlines()[0]}")
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as error:  # click usage errors carry their own exit codes
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The service's named errors; the API turns each into one HTTP answer in one place."""
+
+from __future__ import annotations
+
+
+class CatalogueError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CatalogueError):
+    status_code = 404
+
+
+class Conflict(CatalogueError):
+    """A duplicate, or a state that forbids the change (e.g. deleting a published title)."""
+
+    status_code = 409
+
+
+class InvalidInput(CatalogueError):
+    """Input that passed the schema but is wrong in context (an unknown campaign slug, ...)."""
+
+    status_code = 422
+
+
+class NotAuthenticated(CatalogueError):
+    status_code = 401
+
+
+class Forbidden(CatalogueError):
+    status_code = 403

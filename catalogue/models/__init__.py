@@ -1,0 +1,28 @@
+"""All tables, imported here so that Alembic and the app see one metadata."""
+
+from catalogue.models.accounts import ApiToken, Role, User
+from catalogue.models.campaigns import Campaign, TitleCampaign
+from catalogue.models.partners import Partner, PartnerKind, Venue
+from catalogue.models.titles import (
+    Title,
+    TitleKind,
+    TitleLocalization,
+    TitleStatus,
+    TitleTag,
+)
+
+__all__ = [
+    "ApiToken",
+    "Campaign",
+    "Partner",
+    "PartnerKind",
+    "Role",
+    "Title",
+    "TitleCampaign",
+    "TitleKind",
+    "TitleLocalization",
+    "TitleStatus",
+    "TitleTag",
+    "User",
+    "Venue",
+]

@@ -1,0 +1,111 @@
+"""Users, their roles and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import ConfigDict, StringConstraints
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from catalogue.models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    admin = "admin"
+    editor = "editor"
+    programmer = "programmer"
+    partner = "partner"
+
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._@-]{2,80}$")
+]
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(80), unique=True, index=True)
+    full_name: str = Field(default="", sa_type=String(200))
+    role: str = Field(sa_type=String(16))
+    partner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("partner.id", ondelete="CASCADE"))
+    )
+    password_hash: str | None = Field(default=None, sa_type=String(300))
+    locale: str | None = Field(default=None, sa_type=String(35))
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    name: str = Field(sa_type=String(100))
+    # SHA-256 of the secret: tokens are 256-bit random strings, so a fast hash is enough and a
+    # leaked table yields no usable token.
+    token_hash: str = Field(sa_type=String(64), unique=True, index=True)
+    prefix: str = Field(sa_type=String(16), description="first characters, to recognise a token")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    role: Role
+    partner_id: int | None = Field(default=None, description="required for (and only for) partners")
+    password: Annotated[str, StringConstraints(min_length=12, max_length=200)] | None = None
+
+
+class UserUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = (
+        None
+    )
+    is_active: bool | None = None
+    password: Annotated[str, StringConstraints(min_length=12, max_length=200)] | None = None
+
+
+class UserPublic(SQLModel):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    partner_id: int | None
+    is_active: bool
+    created_at: datetime
+
+
+class TokenCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+
+class TokenPublic(SQLModel):
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenPublic):
+    token: str = Field(description="the secret; shown once, store it now")

@@ -1,0 +1,81 @@
+"""Campaigns and collections ("Close-Up China", "Spring Festival 2025", ...)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import ConfigDict, StringConstraints, model_validator
+from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from catalogue.models.types import UTCDateTime, utcnow
+
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_type=String(80), unique=True, index=True)
+    name: str = Field(sa_type=String(200))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    starts_on: date | None = None
+    ends_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TitleCampaign(SQLModel, table=True):
+    __tablename__ = "title_campaign"
+
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), primary_key=True)
+    )
+    campaign_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+class _Dates(SQLModel):
+    @model_validator(mode="after")
+    def _ordered(self) -> _Dates:
+        starts, ends = getattr(self, "starts_on", None), getattr(self, "ends_on", None)
+        if starts and ends and ends < starts:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class CampaignCreate(_Dates):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug = Field(description="lower-case words joined by hyphens, e.g. close-up-china")
+    name: Name
+    description: Description = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class CampaignUpdate(_Dates):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    description: Description | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class CampaignPublic(SQLModel):
+    id: int
+    slug: str
+    name: str
+    description: str
+    starts_on: date | None
+    ends_on: date | None
+    title_count: int
+    created_at: datetime

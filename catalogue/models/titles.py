@@ -1,0 +1,221 @@
+"""Titles (features, series, episodes, promos), their translations and tags."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import ConfigDict, StringConstraints
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.validation import CountryCode, EidrId, LanguageTag, Tag, UniqueList
+
+
+class TitleKind(StrEnum):
+    drama = "drama"
+    documentary = "documentary"
+    promo = "promo"
+
+
+class TitleStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    archived = "archived"
+
+
+# The only place the workflow is defined: from-status -> statuses it may move to.
+STATUS_TRANSITIONS: dict[TitleStatus, frozenset[TitleStatus]] = {
+    TitleStatus.draft: frozenset({TitleStatus.published}),
+    TitleStatus.published: frozenset({TitleStatus.archived, TitleStatus.draft}),
+    TitleStatus.archived: frozenset({TitleStatus.draft}),
+}
+
+Text500 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Synopsis = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Year = Annotated[int, Field(ge=1888, le=2100)]  # 1888: the oldest surviving film
+Runtime = Annotated[int, Field(ge=1, le=10_000)]
+
+
+class Title(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("parent_id", "season_number", "episode_number", name="uq_title_episode"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(16), index=True)
+    status: str = Field(default=TitleStatus.draft, sa_type=String(16), index=True)
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), index=True),
+    )
+    season_number: int | None = None
+    episode_number: int | None = None
+    promotes_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("title.id", ondelete="SET NULL"))
+    )
+    original_title: str = Field(sa_type=String(500), index=True)
+    original_language: str = Field(sa_type=String(35))
+    production_year: int | None = Field(default=None, index=True)
+    runtime_minutes: int | None = None
+    genres: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    countries_of_origin: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    producer: str | None = Field(default=None, sa_type=String(200))
+    content_rating: str | None = Field(default=None, sa_type=String(50))
+    eidr_title_id: str | None = Field(default=None, sa_type=String(40), unique=True)
+    eidr_edit_id: str | None = Field(default=None, sa_type=String(40), unique=True)
+    # Normalised, tokenised text of every title and synopsis; the full-text index is built on it.
+    search_document: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class TitleLocalization(SQLModel, table=True):
+    __tablename__ = "title_localization"
+    __table_args__ = (UniqueConstraint("title_id", "language", name="uq_localization_language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False)
+    )
+    language: str = Field(sa_type=String(35), index=True)
+    title: str = Field(sa_type=String(500))
+    synopsis: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class TitleTag(SQLModel, table=True):
+    __tablename__ = "title_tag"
+
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(sa_column=Column(String(64), primary_key=True, index=True))
+
+
+# --- API models -------------------------------------------------------------------------------
+
+
+class LocalizationIn(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: LanguageTag
+    title: Text500
+    synopsis: Synopsis = ""
+
+
+class LocalizationPublic(SQLModel):
+    language: str
+    title: str
+    synopsis: str
+
+
+class _TitleFields(SQLModel):
+    """Fields a client may set on any title; status, ids, parents and timestamps are server-set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    original_title: Text500
+    original_language: LanguageTag
+    production_year: Year | None = None
+    runtime_minutes: Runtime | None = None
+    genres: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=20)
+    themes: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=20)
+    tags: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=50)
+    countries_of_origin: Annotated[list[CountryCode], UniqueList] = Field(
+        default_factory=list, max_length=20
+    )
+    producer: ShortText | None = None
+    content_rating: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None
+    ) = None
+    eidr_title_id: EidrId | None = None
+    eidr_edit_id: EidrId | None = None
+    localizations: list[LocalizationIn] = Field(default_factory=list, max_length=100)
+    campaigns: Annotated[list[str], UniqueList] = Field(
+        default_factory=list, max_length=20, description="campaign slugs"
+    )
+
+
+class TitleCreate(_TitleFields):
+    kind: TitleKind
+    promotes_id: int | None = Field(default=None, description="for a promo: the title it promotes")
+
+
+class EpisodeCreate(_TitleFields):
+    season_number: Annotated[int, Field(ge=0, le=1000)] = 1
+    episode_number: Annotated[int, Field(ge=1, le=100_000)]
+
+
+class TitleUpdate(SQLModel):
+    """Partial update: only the fields sent change; lists sent replace the stored list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    original_title: Text500 | None = None
+    original_language: LanguageTag | None = None
+    production_year: Year | None = None
+    runtime_minutes: Runtime | None = None
+    genres: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=20)
+    themes: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=20)
+    tags: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=50)
+    countries_of_origin: Annotated[list[CountryCode], UniqueList] | None = Field(
+        default=None, max_length=20
+    )
+    producer: ShortText | None = None
+    content_rating: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None
+    ) = None
+    eidr_title_id: EidrId | None = None
+    eidr_edit_id: EidrId | None = None
+    localizations: list[LocalizationIn] | None = Field(default=None, max_length=100)
+    campaigns: Annotated[list[str], UniqueList] | None = Field(default=None, max_length=20)
+    promotes_id: int | None = None
+    season_number: Annotated[int, Field(ge=0, le=1000)] | None = None
+    episode_number: Annotated[int, Field(ge=1, le=100_000)] | None = None
+
+
+class StatusChange(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: TitleStatus
+
+
+class TitlePublic(SQLModel):
+    id: int
+    kind: TitleKind
+    status: TitleStatus
+    parent_id: int | None
+    season_number: int | None
+    episode_number: int | None
+    promotes_id: int | None
+    original_title: str
+    original_language: str
+    production_year: int | None
+    runtime_minutes: int | None
+    genres: list[str]
+    themes: list[str]
+    tags: list[str]
+    countries_of_origin: list[str]
+    producer: str | None
+    content_rating: str | None
+    eidr_title_id: str | None
+    eidr_edit_id: str | None
+    localizations: list[LocalizationPublic]
+    campaigns: list[str]
+    languages: list[str] = Field(description="languages the title is available in")
+    episode_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TitlePage(SQLModel):
+    items: list[TitlePublic]
+    total: int
+    limit: int
+    offset: int
