@@ -88,6 +88,10 @@ def _decode_hinted(data: bytes, language: str) -> DecodedText | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
+    # Windows-1251 decodes any byte, so GB18030 bytes come out as Cyrillic-looking noise;
+    # charset-normalizer's mess measure, asked about the hinted encoding alone, refuses it.
+    if charset_normalizer.from_bytes(data, cp_isolation=[encoding]).best() is None:
+        return None
     return DecodedText(text, encoding) if _mostly_in_script(text, encoding) else None
 
 

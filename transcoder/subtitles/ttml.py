@@ -25,8 +25,10 @@ def parse_ttml(text: str) -> tuple[Cue, ...]:
     try:
         subs = pysubs2.SSAFile.from_string(text, format_="ttml")
     except ET.ParseError as error:
+        # expat's message ends with its own ": line N, column M"; we give the line our way.
+        reason = str(error).rsplit(": line", 1)[0]
         raise SubtitleParseError(
-            f"TTML is not well-formed XML: {error}", error.position[0]
+            f"TTML is not well-formed XML: {reason}", error.position[0]
         ) from None
     # pysubs2 raises NotImplementedError for frame-based times and seq containers.
     except (pysubs2.Pysubs2Error, NotImplementedError, ValueError, KeyError) as error:
