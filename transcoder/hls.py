@@ -96,7 +96,9 @@ def write_master_playlist(
         if v.audio_group is not None and v.audio_group not in audio_groups:
             raise PlaylistError(f"variant {v.uri} names unknown audio group {v.audio_group!r}")
         if v.subtitle_group is not None and v.subtitle_group not in subtitle_groups:
-            raise PlaylistError(f"variant {v.uri} names unknown subtitle group {v.subtitle_group!r}")
+            raise PlaylistError(
+                f"variant {v.uri} names unknown subtitle group {v.subtitle_group!r}"
+            )
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for a in audio_renditions:
         attrs = _media_line("AUDIO", a.group_id, a.name, a.language, a.uri)

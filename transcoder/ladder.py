@@ -279,7 +279,9 @@ def _delivery_outputs(
     options: dict[str, Any] = {
         **_video_codec_options(plan, ladder),
         **_rate_options(
-            profile.h264_profile, profile.video_kbps, profile.video_kbps * 3 // 2,
+            profile.h264_profile,
+            profile.video_kbps,
+            profile.video_kbps * 3 // 2,
             profile.video_kbps * 2,
         ),
         **_audio_options(ladder, profile.audio_kbps, channels),

@@ -177,11 +177,13 @@ _NESTED: dict[tuple[str, str], type] = {
 
 
 def _checked_scalar(value: Any, annotation: Any, where: str) -> Any:
-    expected = {"int": int, "float": (int, float), "str": str}.get(str(annotation))
+    kinds: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "str": str}
+    expected = kinds.get(str(annotation))
     if expected is None:
         return value
     # bool is an int subclass; a "true" bitrate is a typo, not a number.
-    if isinstance(value, bool) or not isinstance(value, expected):
+    matches = isinstance(value, expected)
+    if isinstance(value, bool) or not matches:
         raise ProfileError(f"{where}: expected {annotation}, got {value!r}")
     return float(value) if annotation == "float" else value
 

@@ -1,0 +1,533 @@
+"""One master in, a published, verified rendition set out.
+
+probe -> plan -> loudness first pass -> ONE FFmpeg process for the HLS ladder, the audio renditions
+and the delivery MP4s -> storyboard and poster -> every output probed -> master playlist written
+from measured figures -> publish by atomic renames, master playlist last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import langcodes
+import webvtt
+from babel import Locale, UnknownLocaleError
+
+from transcoder.config import TranscoderConfig
+from transcoder.errors import FFmpegFailed, MediaCancelled, MediaRejected
+from transcoder.hls import (
+    AudioRendition,
+    Bitrate,
+    Variant,
+    avc1_codec,
+    measure_media_playlist,
+    mp4a_codec,
+    write_master_playlist,
+)
+from transcoder.ladder import (
+    DELIVERY_AUDIO,
+    DELIVERY_VIDEO,
+    INIT_SEGMENT,
+    MASTER_PLAYLIST,
+    MEDIA_PLAYLIST,
+    AudioTrack,
+    LoudnormPass,
+    RenditionPlan,
+    SourcePicture,
+    audio_dir,
+    build_graph,
+    plan_renditions,
+    rung_dir,
+)
+from transcoder.loudness import Loudness, first_pass, measure_output
+from transcoder.mp4 import is_faststart
+from transcoder.probe import MediaInfo, VideoStream, probe
+from transcoder.profiles import DEFAULT_LADDER, Ladder
+from transcoder.run import CancelCheck, ProgressCallback, run_ffmpeg, run_ffprobe
+from transcoder.thumbnails import make_poster, make_storyboard
+
+AUDIO_GROUP = "audio"
+_MP4_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2",)
+_HLS_FORMATS = ("hls", *_MP4_FORMATS)
+_IMAGE_FORMATS = ("image2", "jpeg_pipe")
+# Share of the overall progress each stage reports (the single encode dominates).
+_STAGES = {"loudness": 0.10, "encode": 0.78, "images": 0.07, "verify": 0.05}
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    """Relative to the rendition set's directory, with '/' separators."""
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ProbedRendition:
+    """What ffprobe says one produced rendition holds (not what we asked for)."""
+
+    path: str
+    kind: str
+    """"hls-video", "hls-audio", "mp4", "m4a"."""
+    duration: float
+    video_codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    frame_rate: Fraction | None = None
+    audio_codec: str | None = None
+    audio_profile: str | None = None
+    audio_tracks: int = 0
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class RenditionSet:
+    directory: Path
+    master_playlist: str
+    files: tuple[OutputFile, ...]
+    variants: tuple[Variant, ...]
+    audio_renditions: tuple[AudioRendition, ...]
+    """Kept with the variants so subtitle groups can be added later without re-encoding."""
+    renditions: tuple[ProbedRendition, ...]
+    delivery_video: str
+    delivery_audio: str | None
+    poster: str
+    storyboard_vtt: str
+    storyboard_sprites: tuple[str, ...]
+    source_loudness: tuple[Loudness, ...]
+    """Per source audio track, from the loudnorm first pass."""
+    output_loudness: Loudness | None
+    """Measured on the delivered sound (EBU R128, ebur128)."""
+    duration: float
+    commands: tuple[tuple[str, ...], ...]
+    """Every FFmpeg command run, in order (for audit, and the overhead benchmark)."""
+
+
+def source_picture(video: VideoStream) -> SourcePicture:
+    # For variable frame rate the average is the honest constant rate to convert to.
+    rate = video.avg_frame_rate if video.variable_frame_rate else video.frame_rate
+    rate = rate or video.avg_frame_rate
+    if rate is None:
+        raise MediaRejected(["the picture has no frame rate"])
+    return SourcePicture(
+        width=video.width,
+        height=video.height,
+        sample_aspect=video.sar or Fraction(1),
+        rotation=video.rotation,
+        frame_rate=rate,
+        interlaced=video.interlaced,
+    )
+
+
+def audio_tracks(info: MediaInfo) -> tuple[AudioTrack, ...]:
+    return tuple(
+        AudioTrack(position=n, language=s.language, channels=s.channels)
+        for n, s in enumerate(info.audio_streams)
+    )
+
+
+def _checked_source(cfg: TranscoderConfig, info: MediaInfo) -> tuple[VideoStream, float]:
+    video = info.video
+    reasons = []
+    if video is None:
+        reasons.append("the file has no picture")
+    elif not (0 < max(video.width, video.height) <= max(cfg.max_width, cfg.max_height)):
+        reasons.append(f"picture size {video.width}x{video.height} is out of range")
+    if not info.duration or info.duration <= 0:
+        reasons.append("the file has no duration")
+    elif info.duration > cfg.max_duration_s:
+        reasons.append(f"longer than {cfg.max_duration_s:g} s")
+    if reasons or video is None or info.duration is None:
+        raise MediaRejected(reasons)
+    return video, info.duration
+
+
+def hls_language(tag: str | None) -> str | None:
+    """The shortest BCP 47 form HLS wants ("fra" -> "fr"); None when unknown or undetermined."""
+    if not tag:
+        return None
+    try:
+        standard = str(langcodes.standardize_tag(tag))
+    except ValueError:  # langcodes' LanguageTagError included
+        return None
+    return None if standard == "und" else standard
+
+
+def language_name(tag: str | None, position: int) -> str:
+    """English name for the player's menu, or "Audio N" when the track has no known language."""
+    standard = hls_language(tag)
+    if standard:
+        with contextlib.suppress(UnknownLocaleError, ValueError):
+            return str(Locale.parse(standard, sep="-").get_display_name("en"))
+    return f"Audio {position + 1}"
+
+
+class _Progress:
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.done = 0.0
+
+    def stage(self, name: str, parts: int = 1) -> Callable[[float], None]:
+        weight = _STAGES[name] / parts
+        start = self.done
+        self.done += weight
+
+        def report(fraction: float) -> None:
+            if self.callback is not None:
+                self.callback(min(1.0, start + weight * fraction))
+
+        return report
+
+
+def _check_cancel(cancel: CancelCheck | None) -> None:
+    if cancel is None:
+        return
+    if cancel.is_set() if isinstance(cancel, threading.Event) else cancel():
+        raise MediaCancelled("transcode cancelled")
+
+
+def transcode(
+    cfg: TranscoderConfig,
+    master: Path,
+    out_dir: Path,
+    ladder: Ladder = DEFAULT_LADDER,
+    *,
+    on_progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> RenditionSet:
+    """Make and publish every rendition of ``master`` into ``out_dir``.
+
+    Work happens in a hidden directory beside ``out_dir`` (same filesystem, so renames are atomic);
+    nothing appears in ``out_dir`` until every output has been probed. Running it again replaces
+    the set with an identical set of files.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = out_dir.parent / f".{out_dir.name}.work-{uuid.uuid4().hex[:12]}"
+    work.mkdir()
+    try:
+        result = _produce(cfg, master, work, ladder, _Progress(on_progress), cancel)
+        _check_cancel(cancel)
+        with _publish_lock(out_dir):
+            _publish(work, out_dir, result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if on_progress is not None:
+        on_progress(1.0)
+    return _relocated(result, out_dir)
+
+
+def _produce(
+    cfg: TranscoderConfig,
+    master: Path,
+    work: Path,
+    ladder: Ladder,
+    progress: _Progress,
+    cancel: CancelCheck | None,
+) -> RenditionSet:
+    info = probe(cfg, master, cancel=cancel)
+    video, duration = _checked_source(cfg, info)
+    plan = plan_renditions(source_picture(video), audio_tracks(info), ladder)
+    commands: list[tuple[str, ...]] = []
+
+    source_loudness, loudnorm = _loudness_first_pass(
+        cfg, master, plan, ladder, progress, cancel, commands
+    )
+    _check_cancel(cancel)
+    graph = build_graph(master, plan, ladder, work, loudnorm=loudnorm)
+    encoded = run_ffmpeg(
+        cfg,
+        graph,
+        inputs=[master],
+        duration=duration,
+        on_progress=progress.stage("encode"),
+        cancel=cancel,
+    )
+    commands.append(encoded.argv)
+
+    display = (plan.rungs[0].width, plan.rungs[0].height)
+    images = progress.stage("images")
+    board = make_storyboard(
+        cfg, master, work, duration=duration, display=display,
+        board=ladder.storyboard, cancel=cancel,
+    )  # fmt: skip
+    images(0.7)
+    poster = make_poster(
+        cfg, master, work, frames=board.frames, duration=duration, display=display,
+        board=ladder.storyboard, cancel=cancel,
+    )  # fmt: skip
+    images(1.0)
+    commands += [board.argv, poster.argv]
+
+    verify = progress.stage("verify")
+    renditions = _probe_outputs(cfg, work, plan, duration, cancel)
+    _check_images(cfg, work, poster.path, board.vtt, cancel)
+    output_loudness = None
+    if plan.audio:
+        output_loudness = measure_output(cfg, work / DELIVERY_AUDIO, cancel=cancel)
+    variants, audio = _playlist_entries(work, plan, renditions)
+    # Written last: a reader who finds the master playlist finds everything it names.
+    (work / MASTER_PLAYLIST).write_text(write_master_playlist(variants, audio), encoding="utf-8")
+    verify(1.0)
+    return RenditionSet(
+        directory=work,
+        master_playlist=MASTER_PLAYLIST,
+        files=_inventory(work),
+        variants=variants,
+        audio_renditions=audio,
+        renditions=renditions,
+        delivery_video=DELIVERY_VIDEO,
+        delivery_audio=DELIVERY_AUDIO if plan.audio else None,
+        poster=poster.path,
+        storyboard_vtt=board.vtt,
+        storyboard_sprites=board.sprites,
+        source_loudness=source_loudness,
+        output_loudness=output_loudness,
+        duration=duration,
+        commands=tuple(commands),
+    )
+
+
+def _loudness_first_pass(
+    cfg: TranscoderConfig,
+    master: Path,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    progress: _Progress,
+    cancel: CancelCheck | None,
+    commands: list[tuple[str, ...]],
+) -> tuple[tuple[Loudness, ...], dict[int, LoudnormPass]]:
+    measured: list[Loudness] = []
+    passes: dict[int, LoudnormPass] = {}
+    for track in plan.audio:
+        report = progress.stage("loudness", parts=len(plan.audio))
+        measurement = first_pass(cfg, master, track.position, ladder.loudness, cancel=cancel)
+        commands.append(measurement.argv)
+        measured.append(measurement.loudness)
+        if measurement.normalise is not None:
+            passes[track.position] = measurement.normalise
+        report(1.0)
+    if not plan.audio:
+        progress.stage("loudness")(1.0)
+    return tuple(measured), passes
+
+
+def _probe_outputs(
+    cfg: TranscoderConfig,
+    work: Path,
+    plan: RenditionPlan,
+    duration: float,
+    cancel: CancelCheck | None,
+) -> tuple[ProbedRendition, ...]:
+    # One frame of slack per side plus AAC priming; a rendition shorter than that lost media.
+    tolerance = 2 / float(plan.frame_rate) + 0.1
+    found = []
+    for planned in plan.rungs:
+        path = f"{rung_dir(planned)}/{MEDIA_PLAYLIST}"
+        facts = _probe(cfg, work, path, "hls-video", _HLS_FORMATS, cancel)
+        if (facts.width, facts.height) != (planned.width, planned.height):
+            raise FFmpegFailed(f"{path} is {facts.width}x{facts.height}, not as planned")
+        found.append(facts)
+    for track in plan.audio:
+        path = f"{audio_dir(track)}/{MEDIA_PLAYLIST}"
+        found.append(_probe(cfg, work, path, "hls-audio", _HLS_FORMATS, cancel))
+    found.append(_probe(cfg, work, DELIVERY_VIDEO, "mp4", _MP4_FORMATS, cancel))
+    if plan.audio:
+        found.append(_probe(cfg, work, DELIVERY_AUDIO, "m4a", _MP4_FORMATS, cancel))
+        if found[-1].audio_tracks != 1:
+            raise FFmpegFailed(f"{DELIVERY_AUDIO} does not hold exactly one sound track")
+    for facts in found:
+        if abs(facts.duration - duration) > max(tolerance, plan.segment_seconds * 0.05):
+            raise FFmpegFailed(f"{facts.path} lasts {facts.duration:.3f} s, source {duration:.3f}")
+    delivery = found[-2] if plan.audio else found[-1]
+    if delivery.audio_tracks != len(plan.audio):
+        raise FFmpegFailed(f"{DELIVERY_VIDEO} lost sound tracks")
+    for name in (DELIVERY_VIDEO, DELIVERY_AUDIO if plan.audio else None):
+        if name is not None and not is_faststart(work / name):
+            raise FFmpegFailed(f"{name} has its index after the media (no faststart)")
+    return tuple(found)
+
+
+def _probe(
+    cfg: TranscoderConfig,
+    work: Path,
+    relative: str,
+    kind: str,
+    formats: tuple[str, ...],
+    cancel: CancelCheck | None,
+) -> ProbedRendition:
+    data = run_ffprobe(
+        cfg,
+        work / relative,
+        formats=formats,
+        args=("-show_format", "-show_streams", "-count_packets"),
+        cancel=cancel,
+    )
+    streams = [s for s in data.get("streams", []) if isinstance(s, dict)]
+    videos = [s for s in streams if s.get("codec_type") == "video"]
+    audios = [s for s in streams if s.get("codec_type") == "audio"]
+    if any(int(s.get("nb_read_packets", 0)) == 0 for s in streams) or not streams:
+        raise FFmpegFailed(f"{relative} holds an empty stream")
+    facts: dict[str, Any] = {}
+    if videos:
+        v = videos[0]
+        num, _, den = str(v.get("r_frame_rate", "0/1")).partition("/")
+        facts.update(
+            video_codec=v.get("codec_name"),
+            width=int(v.get("width", 0)),
+            height=int(v.get("height", 0)),
+            frame_rate=Fraction(int(num), int(den or 1)) if num.isdigit() else None,
+        )
+    if audios:
+        language = (audios[0].get("tags") or {}).get("language")
+        facts.update(
+            audio_codec=audios[0].get("codec_name"),
+            audio_profile=audios[0].get("profile"),
+            language=language,
+        )
+    try:
+        length = float(data.get("format", {}).get("duration"))
+    except (TypeError, ValueError):
+        raise FFmpegFailed(f"{relative} has no duration") from None
+    return ProbedRendition(
+        path=relative, kind=kind, duration=length, audio_tracks=len(audios), **facts
+    )
+
+
+def _check_images(
+    cfg: TranscoderConfig, work: Path, poster: str, vtt: str, cancel: CancelCheck | None
+) -> None:
+    data = run_ffprobe(cfg, work / poster, formats=_IMAGE_FORMATS, cancel=cancel)
+    if not any(s.get("codec_name") == "mjpeg" for s in data.get("streams", [])):
+        raise FFmpegFailed(f"{poster} is not a JPEG picture")
+    try:
+        cues = webvtt.read(str(work / vtt))
+    except webvtt.errors.MalformedFileError as exc:
+        raise FFmpegFailed(f"{vtt} is not valid WebVTT: {exc}") from None
+    if not len(cues):
+        raise FFmpegFailed(f"{vtt} has no cues")
+
+
+def _playlist_entries(
+    work: Path, plan: RenditionPlan, renditions: tuple[ProbedRendition, ...]
+) -> tuple[tuple[Variant, ...], tuple[AudioRendition, ...]]:
+    by_path = {r.path: r for r in renditions}
+    audio: list[AudioRendition] = []
+    audio_rate = Bitrate(0, 0)
+    audio_codec: str | None = None
+    names: set[str] = set()
+    for n, track in enumerate(plan.audio):
+        path = f"{audio_dir(track)}/{MEDIA_PLAYLIST}"
+        facts = by_path[path]
+        measured = measure_media_playlist(work / path)
+        audio_rate = Bitrate(
+            max(audio_rate.peak, measured.peak), max(audio_rate.average, measured.average)
+        )
+        audio_codec = mp4a_codec(facts.audio_profile or "")
+        name = language_name(track.language, track.position)
+        if name in names:
+            name = f"{name} ({track.position + 1})"
+        names.add(name)
+        audio.append(
+            AudioRendition(
+                group_id=AUDIO_GROUP,
+                name=name,
+                language=hls_language(track.language),
+                uri=path,
+                channels=_output_channels(work / path),
+                default=n == 0,
+            )
+        )
+    variants = []
+    for planned in plan.rungs:
+        path = f"{rung_dir(planned)}/{MEDIA_PLAYLIST}"
+        facts = by_path[path]
+        rate = measure_media_playlist(work / path) + audio_rate
+        init = (work / rung_dir(planned) / INIT_SEGMENT).read_bytes()
+        codecs = (avc1_codec(init), *([audio_codec] if audio_codec else []))
+        variants.append(
+            Variant(
+                uri=path,
+                bandwidth=rate.peak,
+                average_bandwidth=rate.average,
+                codecs=codecs,
+                width=facts.width or planned.width,
+                height=facts.height or planned.height,
+                frame_rate=float(facts.frame_rate or plan.frame_rate),
+                audio_group=AUDIO_GROUP if audio else None,
+            )
+        )
+    return tuple(variants), tuple(audio)
+
+
+def _output_channels(playlist: Path) -> int:
+    # The AAC init segment's esds is not worth parsing: channels come from our own settings,
+    # checked here against the media playlist's neighbour to fail loudly if the layout changes.
+    init = playlist.parent / INIT_SEGMENT
+    data = init.read_bytes()
+    at = data.find(b"mp4a")
+    if at < 0 or len(data) < at + 28:
+        raise FFmpegFailed(f"{init} holds no AAC sample entry")
+    # AudioSampleEntry: 6 reserved + 2 index + 8 reserved, then channelcount (u16).
+    return int.from_bytes(data[at + 4 + 16 : at + 4 + 18], "big")
+
+
+def _inventory(root: Path) -> tuple[OutputFile, ...]:
+    files = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        files.append(
+            OutputFile(
+                path=path.relative_to(root).as_posix(),
+                size=path.stat().st_size,
+                sha256=digest.hexdigest(),
+            )
+        )
+    return tuple(files)
+
+
+@contextlib.contextmanager
+def _publish_lock(out_dir: Path) -> Iterator[None]:
+    lock = out_dir.parent / f".{out_dir.name}.lock"
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(work: Path, out_dir: Path, result: RenditionSet) -> None:
+    """Move every file into place by rename, the master playlist last, then drop stale files."""
+    keep = {f.path for f in result.files}
+    for entry in result.files:
+        if entry.path == result.master_playlist:
+            continue
+        target = out_dir / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(work / entry.path, target)
+    os.replace(work / result.master_playlist, out_dir / result.master_playlist)
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(out_dir).as_posix()
+        if path.is_file() and relative not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _relocated(result: RenditionSet, out_dir: Path) -> RenditionSet:
+    return replace(result, directory=out_dir)
