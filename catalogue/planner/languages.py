@@ -37,6 +37,6 @@ def country_languages(country: str, min_population_share: float = 20.0) -> froze
     widespread = {
         lang
         for lang, facts in info.items()
-        if (facts.get("population_percent") or 0.0) > min_population_share
+        if float(facts.get("population_percent") or 0.0) > min_population_share
     }
     return frozenset(normalise_language(lang) for lang in official | widespread)

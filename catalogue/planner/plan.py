@@ -15,6 +15,9 @@ class ReasonCode(StrEnum):
     CAPACITY_TAKEN = "CAPACITY_TAKEN"
     COPY_IN_USE = "COPY_IN_USE"
     MUST_SCREEN_CONFLICT = "MUST_SCREEN_CONFLICT"
+    # Allowed and free in the final plan, yet left out: only a plan cut short by the time
+    # limit (or the greedy fallback) can leave a positive-score screening addable.
+    NOT_CHOSEN = "NOT_CHOSEN"
 
 
 # The order in which rules are checked for one (title, venue): the first one that fails is

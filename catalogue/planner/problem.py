@@ -155,7 +155,7 @@ class Rules:
     max_per_venue_year: int | None = None  # per calendar year
     once_per_city: bool = False
     once_per_country: bool = False
-    min_gap_days: int = 1  # between two screenings of the same title, anywhere
+    min_gap_days: int = 0  # days between two screenings of the same title anywhere; 0: none
     default_shipping_days: int = 7  # between two countries, unless shipping_days says otherwise
     shipping_days: Mapping[frozenset[str], int] = field(default_factory=dict)
 

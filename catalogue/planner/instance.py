@@ -1,0 +1,93 @@
+"""A problem prepared for planning: candidates from the rules, and the per-day scores
+that the greedy planner and the CP-SAT model both optimise."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from catalogue.planner.calendar_days import holiday_indexes
+from catalogue.planner.eligibility import Candidate, Eligibility, evaluate
+from catalogue.planner.problem import HolidayPolicy, Problem, Title, Venue
+
+
+@dataclass(frozen=True)
+class Instance:
+    problem: Problem
+    eligibility: Eligibility
+
+    @classmethod
+    def prepare(cls, problem: Problem) -> "Instance":
+        return cls(problem, evaluate(problem))
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        return self.eligibility.candidates
+
+    @cached_property
+    def titles(self) -> dict[str, Title]:
+        return {t.id: t for t in self.problem.titles}
+
+    @cached_property
+    def venues(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.problem.venues}
+
+    @cached_property
+    def holidays(self) -> dict[str, frozenset[int]]:
+        return {c: holiday_indexes(c, self.problem.period) for c in self.problem.countries}
+
+    @cached_property
+    def kept(self) -> frozenset[tuple[str, str, int]]:
+        period = self.problem.period
+        return frozenset(
+            (p.title_id, p.venue_id, period.index(p.day))
+            for p in self.problem.previous
+            if period.start <= p.day <= period.end
+        )
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        """Calendar year of each day index."""
+        period = self.problem.period
+        return tuple(period.day(i).year for i in range(period.days))
+
+    @cached_property
+    def copy_hold(self) -> dict[str, int]:
+        """Days a copy is held after a screening in a country before it can screen anywhere
+        else: the screening day plus the longest shipping from that country. Planning with
+        this bound lets any interval colouring assign copies that respect every shipping time."""
+        rules, countries = self.problem.rules, self.problem.countries
+        return {
+            c: 1 + max((rules.shipping(c, other) for other in countries), default=0)
+            for c in countries
+        }
+
+    def base_score(self, title_id: str, venue_id: str) -> int:
+        w = self.problem.weights
+        return w.priority * self.titles[title_id].priority + w.tier * self.venues[venue_id].tier
+
+    def day_bonus(self, cand: Candidate, day: int) -> int:
+        """Score of a screening that depends on its day: key date, holiday, kept from before."""
+        w, problem = self.problem.weights, self.problem
+        bonus = 0
+        key = self.titles[cand.title_id].key_date
+        if key is not None and abs(day - problem.period.index(key)) <= w.key_date_window:
+            bonus += w.key_date
+        if problem.rules.holidays is HolidayPolicy.PREFER and day in self.holidays[cand.country]:
+            bonus += w.holiday
+        if (cand.title_id, cand.venue_id, day) in self.kept:
+            bonus += w.keep
+        return bonus
+
+    def bucket(self, day: int) -> int:
+        buckets = max(1, self.problem.weights.spread_buckets)
+        return day * buckets // self.problem.period.days
+
+    def objective(self, picks: list[tuple[Candidate, int]]) -> int:
+        """The plan objective; the CP-SAT model's objective is built to equal this."""
+        w = self.problem.weights
+        total = sum(
+            self.base_score(c.title_id, c.venue_id) + self.day_bonus(c, d) for c, d in picks
+        )
+        total += w.country_coverage * len({c.country for c, _ in picks})
+        total += w.title_coverage * len({c.title_id for c, _ in picks})
+        total += w.spread * len({(c.country, self.bucket(d)) for c, d in picks})
+        return total

@@ -1,0 +1,143 @@
+"""plan_tour: rules, then a greedy plan, then CP-SAT warm-started from it."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from catalogue.planner.conflicts import split_requests
+from catalogue.planner.cpsat_model import TourModel, build, hint
+from catalogue.planner.eligibility import Candidate
+from catalogue.planner.explain import explain
+from catalogue.planner.greedy import GreedyResult, greedy_plan
+from catalogue.planner.instance import Instance
+from catalogue.planner.occupancy import Occupancy
+from catalogue.planner.plan import Plan, Reason, ReasonCode, SolveStatus
+from catalogue.planner.problem import Problem
+from catalogue.planner.screenings import to_screenings
+
+
+@dataclass(frozen=True)
+class Progress:
+    fraction: float  # of the time limit used
+    objective: int  # of the incumbent
+    bound: float
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 10.0
+    num_workers: int = 2
+    gap_limit: float = 0.0  # stop when (bound - objective) / objective is at most this
+    use_cpsat: bool = True
+    seed: int = 0
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: ProgressFn, time_limit: float) -> None:
+        super().__init__()
+        self._report = report
+        self._time_limit = time_limit
+
+    def on_solution_callback(self) -> None:
+        self._report(
+            Progress(
+                min(1.0, self.wall_time / self._time_limit),
+                int(self.objective_value),
+                self.best_objective_bound,
+            )
+        )
+
+
+def _solve(
+    tm: TourModel, options: SolveOptions, progress: ProgressFn | None
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.relative_gap_limit = options.gap_limit
+    solver.parameters.random_seed = options.seed
+    callback = _Progress(progress, options.time_limit) if progress else None
+    return solver.solve(tm.model, callback), solver
+
+
+def _picks(tm: TourModel, solver: cp_model.CpSolver) -> list[tuple[Candidate, int]]:
+    return [
+        (ch.cand, solver.value(ch.start)) for ch in tm.choices if solver.boolean_value(ch.present)
+    ]
+
+
+def _unmet_reasons(greedy: GreedyResult, explained: set[str]) -> tuple[Reason, ...]:
+    return tuple(
+        Reason(
+            ReasonCode.MUST_SCREEN_CONFLICT,
+            r.title_id,
+            r.country,
+            f"request {r.id} was not placed before the time limit",
+            {"requests": (r.id,)},
+        )
+        for r in greedy.unmet
+        if r.id not in explained
+    )
+
+
+def plan_tour(
+    problem: Problem, options: SolveOptions | None = None, progress: ProgressFn | None = None
+) -> Plan:
+    """Plan the tour; every candidate title and country left out comes with its reason."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    instance = Instance.prepare(problem)
+    greedy = greedy_plan(instance)
+    picks = list(greedy.picks)
+    objective = instance.objective(picks)
+    bound: float = float(objective)
+    status = SolveStatus.GREEDY
+    conflicts: tuple[Reason, ...] = ()
+    request_reasons = _unmet_reasons(greedy, set())
+    if options.use_cpsat and instance.candidates:
+        requests = problem.must_screen
+        if greedy.unmet:
+            requests, conflicts = split_requests(
+                instance, greedy.fixed, max(1.0, options.time_limit / 4)
+            )
+        explained = {rid for r in conflicts for rid in r.evidence["requests"]}
+        fallback_reasons = conflicts + _unmet_reasons(greedy, explained)
+        request_reasons = fallback_reasons
+        tm = build(instance, greedy.fixed, requests)
+        hint(tm, greedy.picks)
+        code, solver = _solve(tm, options, progress)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = _picks(tm, solver)
+            bound = solver.best_objective_bound
+            if instance.objective(found) >= objective or greedy.unmet:
+                picks, objective = found, instance.objective(found)
+                status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else SolveStatus.FEASIBLE
+                request_reasons = conflicts
+        elif code == cp_model.INFEASIBLE:
+            status = SolveStatus.INFEASIBLE
+    screenings = to_screenings(instance, picks, greedy.fixed)
+    occ = Occupancy(instance)
+    for cand, day in picks:
+        occ.add(cand, day)
+    elig = instance.eligibility
+    reasons = (
+        elig.title_reasons
+        + elig.country_reasons
+        + elig.pair_reasons
+        + request_reasons
+        + explain(instance, occ, screenings)
+    )
+    return Plan(
+        id=problem.plan_id,
+        screenings=screenings,
+        objective=objective,
+        best_bound=bound,
+        status=status,
+        seconds=time.perf_counter() - started,
+        reasons=reasons,
+    )
