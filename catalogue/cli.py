@@ -67,7 +67,7 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(revision: str = "heads") -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     engine = make_engine(_settings())
     migrate.upgrade(engine, revision)
