@@ -38,6 +38,7 @@ class AudioTrack:
     position: int
     language: str | None
     channels: int
+    title: str | None = None
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def source_picture(video: VideoStream) -> SourcePicture:
 
 def audio_tracks(info: MediaInfo) -> tuple[AudioTrack, ...]:
     return tuple(
-        AudioTrack(position=n, language=s.language, channels=s.channels)
+        AudioTrack(position=n, language=s.language, channels=s.channels, title=s.title)
         for n, s in enumerate(info.audio_streams)
     )
 
@@ -435,7 +435,9 @@ def _playlist_entries(
             max(audio_rate.peak, measured.peak), max(audio_rate.average, measured.average)
         )
         audio_codec = mp4a_codec(facts.audio_profile or "")
-        name = language_name(track.language, track.position)
+        # Titles come from the uploaded file: no quotes or line breaks in a playlist attribute.
+        title = " ".join((track.title or "").replace('"', "'").split())
+        name = title or language_name(track.language, track.position)
         if name in names:
             name = f"{name} ({track.position + 1})"
         names.add(name)
