@@ -51,7 +51,7 @@ def test_bad_timestamp_names_the_line() -> None:
 
 
 def test_minutes_above_59_are_refused() -> None:
-    with pytest.raises(SubtitleParseError, match="line 1: .*above 59"):
+    with pytest.raises(SubtitleParseError, match=r"line 1: .*above 59"):
         read_subtitles(b"00:61:00,000 --> 00:62:00,000\nx\n")
 
 
