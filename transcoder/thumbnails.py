@@ -65,10 +65,11 @@ def storyboard_args(
     board: StoryboardProfile,
 ) -> list[str]:
     w, h = tile_size(display, board.tile_width)
-    interval = board.min_interval_seconds
+    # A millisecond of slack: timestamps 0.4 - 0.2 compare below 0.2 in floating point.
+    interval = board.min_interval_seconds - 0.001
     graph = ",".join(
         [
-            f"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{interval})'",
+            f"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{interval:.6f})'",
             "signalstats",
             f"metadata=mode=print:file={_filter_path(stats_file)}",
             f"scale={w}:{h}",

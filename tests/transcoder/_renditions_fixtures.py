@@ -85,5 +85,10 @@ def make_clip(
     return path
 
 
-def probe_json(path: Path) -> dict[str, Any]:
-    return run_ffprobe(CFG, path)
+def probe_json(path: Path, *extra: str) -> dict[str, Any]:
+    """ffprobe of one of our outputs, with the demuxer its name implies."""
+    formats = {
+        ".jpg": ("image2", "jpeg_pipe"),
+        ".m3u8": ("hls", "mov,mp4,m4a,3gp,3g2,mj2"),
+    }.get(path.suffix)
+    return run_ffprobe(CFG, path, formats=formats, args=("-show_format", "-show_streams", *extra))
