@@ -241,6 +241,14 @@ def check_pair(
     return Candidate(title.id, venue.id, venue.country, days, tuple(segments))
 
 
+def _no_venue(problem: Problem, windows: list[RightsWindow], title: Title, country: str) -> Reason:
+    """A country without venues: rights come first, as for a country with venues."""
+    licensed = any(w.status is RightStatus.ACTIVE and country in w.territories for w in windows)
+    if problem.rules.rights and not licensed:
+        return Reason(ReasonCode.NO_RIGHTS, title.id, country, f"no rights window for {country}")
+    return Reason(ReasonCode.NO_VENUE_OPEN, title.id, country, f"no venue in {country}")
+
+
 def _furthest(reasons: list[Reason]) -> Reason:
     return max(reasons, key=lambda r: RULE_ORDER.index(r.code))
 
@@ -275,9 +283,7 @@ def evaluate(problem: Problem) -> Eligibility:
             if found:
                 pair_reasons.append(_furthest(found))
             else:
-                pair_reasons.append(
-                    Reason(ReasonCode.NO_VENUE_OPEN, title.id, country, f"no venue in {country}")
-                )
+                pair_reasons.append(_no_venue(problem, windows.get(title.id, []), title, country))
     title_reasons = _rollup(pair_reasons, has_candidate, problem, by_title=True)
     country_reasons = _rollup(pair_reasons, has_candidate, problem, by_title=False)
     return Eligibility(
