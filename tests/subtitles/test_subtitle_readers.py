@@ -15,7 +15,7 @@ from transcoder.subtitles import (
 MESSY_SRT = (
     "1\r\n"
     "00:00:01,000 --> 00:00:02,500\r\n"
-    "<I>Hello</I> <font color=\"#ff0000\">world</font>\r\n"
+    '<I>Hello</I> <font color="#ff0000">world</font>\r\n'
     "second line\r\n"
     "2\r\n"  # no blank line before the next cue
     "00:00:03.000 --> 00:00:04,000\r\n"  # a dot and a comma in one line
@@ -116,7 +116,9 @@ def test_webvtt_bad_timestamp_names_the_line() -> None:
 
 def test_webvtt_expected_but_srt_given() -> None:
     with pytest.raises(SubtitleParseError, match="expected webvtt, content is srt"):
-        read_subtitles(b"1\n00:00:01,000 --> 00:00:02,000\nx\n", expected_format=SubtitleFormat.WEBVTT)
+        read_subtitles(
+            b"1\n00:00:01,000 --> 00:00:02,000\nx\n", expected_format=SubtitleFormat.WEBVTT
+        )
 
 
 ASS = r"""[Script Info]
