@@ -58,7 +58,7 @@ def shift(track: Track, offset_ms: int) -> ShiftResult:
 def _scaled(ms: int, ratio: Fraction) -> int:
     # Round half up (times are never negative), so equal inputs give equal outputs everywhere.
     value = ms * ratio
-    return int(value.numerator * 2 + value.denominator) // (2 * value.denominator)
+    return (value.numerator * 2 + value.denominator) // (2 * value.denominator)
 
 
 def convert_frame_rate(
