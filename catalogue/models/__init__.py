@@ -2,6 +2,7 @@
 
 from catalogue.models.accounts import ApiToken, Role, User
 from catalogue.models.campaigns import Campaign, TitleCampaign
+from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, Venue
 from catalogue.models.titles import (
     Title,
@@ -14,6 +15,8 @@ from catalogue.models.titles import (
 __all__ = [
     "ApiToken",
     "Campaign",
+    "Job",
+    "JobStatus",
     "Partner",
     "PartnerKind",
     "Role",
