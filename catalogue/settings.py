@@ -22,6 +22,11 @@ class LogFormat(StrEnum):
     json = "json"
 
 
+class JobBackend(StrEnum):
+    embedded = "embedded"
+    celery = "celery"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CATALOGUE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -69,6 +74,29 @@ class Settings(BaseSettings):
 
     def ensure_dirs(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- jobs: embedded worker pool (default) or Celery workers with a Redis broker -------------
+    job_backend: JobBackend = Field(
+        default=JobBackend.embedded,
+        description="embedded: a worker pool in the service; celery: `catalogue worker` processes",
+    )
+    job_pool_enabled: bool = Field(
+        default=True, description="start the embedded pool with the API (off: tests drive jobs)"
+    )
+    job_workers: int = Field(default=2, ge=1, le=64, description="pool threads / Celery processes")
+    job_lease_s: float = Field(
+        default=60.0, gt=0, description="a running job whose heartbeat stops for this long is reclaimed"
+    )
+    job_heartbeat_s: float = Field(default=2.0, gt=0, description="lease renewal and cancel check")
+    job_poll_s: float = Field(default=1.0, gt=0, description="idle workers look for due jobs this often")
+    job_backoff_base_s: float = Field(default=10.0, ge=0, description="first retry delay; doubles")
+    job_backoff_max_s: float = Field(default=600.0, ge=0)
+    job_handler_modules: list[str] = Field(
+        default_factory=list, description="extra modules that register job handlers"
+    )
+    broker_url: str | None = Field(
+        default=None, description="Celery broker for job_backend=celery, e.g. redis://host:6379/0"
+    )
 
 
 @lru_cache
