@@ -27,6 +27,11 @@ class JobBackend(StrEnum):
     celery = "celery"
 
 
+class StorageBackend(StrEnum):
+    local = "local"
+    s3 = "s3"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CATALOGUE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -97,6 +102,34 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(
         default=None, description="Celery broker for job_backend=celery, e.g. redis://host:6379/0"
     )
+
+    # --- ingest: resumable uploads (tus), media storage, probing --------------------------------
+    storage_backend: StorageBackend = Field(
+        default=StorageBackend.local, description="local: under storage_root; s3: S3-compatible"
+    )
+    storage_root: Path | None = Field(default=None, description="local media; default data_dir/media")
+    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; None: AWS")
+    s3_bucket: str = "catalogue"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    upload_dir: Path | None = Field(
+        default=None, description="uploads in progress (local disk); default data_dir/uploads"
+    )
+    upload_max_bytes: int = Field(default=500 * 1024**3, gt=0, description="Tus-Max-Size")
+    upload_expiry_hours: float = Field(
+        default=72.0, gt=0, description="an upload idle this long expires and its bytes are collected"
+    )
+    upload_sweep_interval_s: float = Field(default=900.0, gt=0)
+    probe_timeout_s: float = Field(default=30.0, gt=0, description="ffprobe wall-clock limit")
+
+    @property
+    def media_root(self) -> Path:
+        return self.storage_root or self.data_dir / "media"
+
+    @property
+    def upload_root(self) -> Path:
+        return self.upload_dir or self.data_dir / "uploads"
 
 
 @lru_cache
