@@ -169,6 +169,8 @@ def build(
     requests: tuple[MustScreen, ...],
     with_objective: bool = True,
 ) -> TourModel:
+    """Without the objective, requests stay switchable (for assumption cores); with it,
+    every request given is hard."""
     tm = TourModel(instance)
     for i, cand in enumerate(instance.candidates):
         ch = _choice(tm, i, cand)
@@ -181,7 +183,9 @@ def build(
     _intervals(tm)
     _once_per_place(tm)
     for request in requests:
-        add_request(tm, request)
+        met = add_request(tm, request)
+        if with_objective:
+            tm.model.add(met == 1)
     if with_objective:
         _objective(tm)
     return tm

@@ -125,7 +125,9 @@ def test_blackouts_and_weekdays_are_respected() -> None:
         open_weekdays=frozenset({4}),
         blackout_dates=frozenset({date(2025, 9, 5)}),
     )
-    problem = _one(venue=v, rights=(window("t0", {"KZ"}, start=date(2025, 9, 1), end=date(2025, 9, 14)),))
+    problem = _one(
+        venue=v, rights=(window("t0", {"KZ"}, start=date(2025, 9, 1), end=date(2025, 9, 14)),)
+    )
     (s,) = planned(problem).screenings
     assert s.day == date(2025, 9, 12)
 
