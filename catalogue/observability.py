@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalogue.settings import LogFormat, Settings
@@ -63,15 +62,6 @@ def configure_logging(settings: Settings) -> None:
     root.propagate = False
 
 
-def _route_template(app: Any, scope: Scope) -> str:
-    # Label by route template, not raw path, so metrics have bounded cardinality.
-    for route in getattr(app, "routes", []):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
-
-
 class RequestContext:
     """Pure ASGI middleware: request id in, X-Request-ID out, one log line and metrics per request."""
 
@@ -101,7 +91,9 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = _route_template(scope.get("app"), scope)
+            # The router records the matched route in the scope: label by its template, not the raw
+            # path, so that metrics keep a bounded number of series.
+            route = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(elapsed)

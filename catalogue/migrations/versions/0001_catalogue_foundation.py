@@ -220,6 +220,8 @@ def _create_search_index() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("title_fts_insert", "title_fts_delete", "title_fts_update"):
+            op.execute(f"DROP TRIGGER {trigger}")
         op.execute("DROP TABLE title_fts")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))

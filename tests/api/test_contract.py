@@ -1,0 +1,67 @@
+"""Application-wide rules: every route declares who may call it, and the OpenAPI document is complete."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from catalogue.api.deps import Allow
+
+PUBLIC = {"/healthz", "/readyz", "/metrics"}
+
+
+def _guards(dependant: Dependant) -> list[Allow]:
+    found = [d.call for d in dependant.dependencies if isinstance(d.call, Allow)]
+    for sub in dependant.dependencies:
+        found.extend(_guards(sub))
+    return found
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    return [r for r in app.routes if isinstance(r, APIRoute) and r.include_in_schema]
+
+
+def test_every_route_declares_its_roles(app: FastAPI) -> None:
+    unguarded = [
+        f"{sorted(r.methods)} {r.path}" for r in api_routes(app) if r.path not in PUBLIC and not _guards(r.dependant)
+    ]
+    assert unguarded == []
+
+
+def test_every_guarded_route_refuses_anonymous_callers(app: FastAPI, client: TestClient) -> None:
+    for route in api_routes(app):
+        if route.path in PUBLIC:
+            continue
+        path = route.path.replace("{", "").replace("}", "")  # ids become words: never reached
+        for method in route.methods:
+            response = client.request(method, path.replace("_id", "1"))
+            assert response.status_code == 401, (method, route.path, response.status_code)
+
+
+def test_openapi_documents_responses_and_errors(app: FastAPI) -> None:
+    document = app.openapi()
+    problems = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            success = [code for code in responses if code.startswith("2")]
+            if not success:
+                problems.append(f"{method} {path}: no success response")
+            for code in success:
+                if code != "204" and not responses[code].get("content"):
+                    problems.append(f"{method} {path}: {code} has no schema")
+            if path not in PUBLIC:
+                for code in ("401", "403", "422"):
+                    if code not in responses:
+                        problems.append(f"{method} {path}: {code} undocumented")
+                if "{" in path and "404" not in responses:
+                    problems.append(f"{method} {path}: 404 undocumented")
+    assert problems == []
+
+
+def test_openapi_is_served(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
