@@ -1,6 +1,7 @@
 """All tables, imported here so that Alembic and the app see one metadata."""
 
 from catalogue.models.accounts import ApiToken, Role, User
+from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, Venue
@@ -14,6 +15,9 @@ from catalogue.models.titles import (
 
 __all__ = [
     "ApiToken",
+    "Asset",
+    "AssetKind",
+    "AssetState",
     "Campaign",
     "Job",
     "JobStatus",
@@ -26,6 +30,7 @@ __all__ = [
     "TitleLocalization",
     "TitleStatus",
     "TitleTag",
+    "Upload",
     "User",
     "Venue",
 ]
