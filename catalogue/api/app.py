@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from catalogue import __version__
-from catalogue.api.routes import campaigns, health, partners, titles, users
+from catalogue.api.routes import campaigns, health, jobs, partners, titles, users
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError, NotAuthenticated
+from catalogue.jobs import backend as job_backend
 from catalogue.observability import RequestContext, configure_logging, request_id
 from catalogue.settings import Settings, get_settings
 
@@ -28,12 +31,24 @@ screening tours. Authenticate with an API token: `Authorization: Bearer cat_...`
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
-    app = FastAPI(title="Screening catalogue", version=__version__, description=DESCRIPTION)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The embedded worker pool lives and dies with the service (or, scale-out, a task sender).
+        jobs_running = job_backend.start(app.state.engine, settings)
+        try:
+            yield
+        finally:
+            jobs_running.stop()
+
+    app = FastAPI(
+        title="Screening catalogue", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings)
     app.add_middleware(RequestContext)
 
-    for module in (health, titles, campaigns, partners, users):
+    for module in (health, titles, campaigns, partners, users, jobs):
         app.include_router(module.router)
 
     @app.exception_handler(CatalogueError)

@@ -53,7 +53,7 @@ def enqueue(
     With ``dedupe_key``, an existing job with that key that is queued, running or succeeded is
     returned instead of a new one."""
     handler = handler_for(kind)
-    plain = _plain_json(payload)
+    plain = plain_json(payload)
     if dedupe_key is not None:
         existing = session.exec(
             select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(DEDUPE_HOLDING))  # type: ignore[attr-defined]
@@ -69,11 +69,11 @@ def enqueue(
     )
     session.add(job)
     session.flush()
-    _after_commit_notify(session, job)
+    notify_after_commit(session, job)
     return job
 
 
-def _plain_json(payload: dict[str, Any]) -> dict[str, Any]:
+def plain_json(payload: dict[str, Any]) -> dict[str, Any]:
     try:
         plain = json.loads(json.dumps(payload, allow_nan=False))
     except (TypeError, ValueError) as error:
@@ -85,7 +85,8 @@ def _plain_json(payload: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def _after_commit_notify(session: Session, job: Job) -> None:
+def notify_after_commit(session: Session, job: Job) -> None:
+    """Tell the back-end about ``job`` once ``session`` commits (never before: it may roll back)."""
     session.info.setdefault(_PENDING, []).append(job.id)
     if session.info.get(_HOOKED):
         return

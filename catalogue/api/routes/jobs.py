@@ -1,0 +1,134 @@
+"""Background jobs: list, read, cancel, retry, and follow progress as server-sent events.
+
+Staff read jobs, editors and admins act on them; partners get 404 on every job route."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from catalogue.api.deps import STAFF, Allow, SessionDep, SettingsDep, current_user
+from catalogue.api.responses import errors
+from catalogue.errors import InvalidInput, NotFound
+from catalogue.jobs import service
+from catalogue.models import Role, User
+from catalogue.models.jobs import TERMINAL, JobPage, JobPublic, JobStatus
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+# How often the event stream looks at the job, and how often it proves the connection is alive.
+SSE_POLL_S = 0.5
+SSE_KEEPALIVE_S = 15.0
+
+
+class HiddenUnless(Allow):
+    """Like Allow, but other roles get 404: for partners, jobs do not exist."""
+
+    def __call__(self, user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in self.roles:
+            raise NotFound("not found")
+        return user
+
+
+JobViewer = Annotated[User, Depends(HiddenUnless(*STAFF))]
+JobOperator = Annotated[User, Depends(HiddenUnless(Role.admin, Role.editor))]
+
+
+@router.get("", response_model=JobPage, responses=errors(404))
+def list_jobs(
+    session: SessionDep,
+    user: JobViewer,
+    settings: SettingsDep,
+    job_status: Annotated[JobStatus | None, Query(alias="status")] = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> JobPage:
+    """Jobs, newest first, filtered by status and kind."""
+    page_size = limit or settings.page_size_default
+    if page_size > settings.page_size_max:
+        raise InvalidInput(f"limit: at most {settings.page_size_max} per page; use offset for more")
+    rows, total = service.list_jobs(session, job_status, kind, page_size, offset)
+    return JobPage(
+        items=[service.to_public(j) for j in rows], total=total, limit=page_size, offset=offset
+    )
+
+
+@router.get("/{job_id}", response_model=JobPublic, responses=errors(404))
+def read_job(session: SessionDep, user: JobViewer, job_id: int) -> JobPublic:
+    """One job with its progress (percent), message, attempts and error."""
+    return service.to_public(service.get_job(session, job_id))
+
+
+@router.post("/{job_id}/cancel", response_model=JobPublic, responses=errors(404, 409))
+def cancel_job(session: SessionDep, user: JobOperator, job_id: int) -> JobPublic:
+    """Cancel: a queued job at once; a running one stops at its next check (within seconds)."""
+    return service.to_public(service.cancel(session, service.get_job(session, job_id)))
+
+
+@router.post("/{job_id}/retry", response_model=JobPublic, responses=errors(404, 409))
+def retry_job(session: SessionDep, user: JobOperator, job_id: int) -> JobPublic:
+    """Queue a failed or cancelled job again with fresh attempts (409 for any other status)."""
+    return service.to_public(service.retry(session, service.get_job(session, job_id)))
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "`event: progress` with the job as JSON on every change, then "
+            "`event: end` once it succeeded, failed or was cancelled",
+        },
+        **errors(404),
+    },
+)
+def job_events(
+    session: SessionDep, user: JobViewer, request: Request, job_id: int
+) -> StreamingResponse:
+    """Server-sent events following a job until it ends."""
+    service.get_job(session, job_id)  # 404 before the stream starts
+    stream = _events(request, request.app.state.engine, job_id)
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _snapshot(engine: Engine, job_id: int) -> JobPublic:
+    with Session(engine) as session:
+        return service.to_public(service.get_job(session, job_id))
+
+
+def sse_message(event: str, data: str, event_id: int) -> str:
+    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+    return f"id: {event_id}\nevent: {event}\n{lines}\n"
+
+
+async def _events(request: Request, engine: Engine, job_id: int) -> AsyncIterator[str]:
+    last: str | None = None
+    sent = 0
+    quiet = 0.0
+    while not await request.is_disconnected():
+        job = await asyncio.to_thread(_snapshot, engine, job_id)
+        body = job.model_dump_json()
+        if body != last:
+            last, sent, quiet = body, sent + 1, 0.0
+            yield sse_message("progress", body, sent)
+        if job.status in TERMINAL:
+            yield sse_message("end", json.dumps({"status": job.status}), sent + 1)
+            return
+        if quiet >= SSE_KEEPALIVE_S:
+            quiet = 0.0
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(SSE_POLL_S)
+        quiet += SSE_POLL_S

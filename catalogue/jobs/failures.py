@@ -1,0 +1,69 @@
+"""Which failures are worth retrying: the one place exceptions become retry policy."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from catalogue.jobs.errors import PermanentJobError, TransientJobError
+from transcoder.errors import (
+    BinaryNotFound,
+    FFmpegFailed,
+    MediaRejected,
+    MediaTimeout,
+    TransientMediaError,
+)
+
+log = logging.getLogger("catalogue.jobs")
+
+
+class Verdict(StrEnum):
+    permanent = "permanent"
+    transient = "transient"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    verdict: Verdict
+    message: str
+
+
+_PERMANENT: tuple[type[BaseException], ...] = (PermanentJobError, MediaRejected, FFmpegFailed)
+# Machine or dependency trouble: another attempt (maybe on another machine) may succeed.
+_TRANSIENT: tuple[type[BaseException], ...] = (
+    TransientJobError,
+    TransientMediaError,
+    MediaTimeout,
+    BinaryNotFound,
+    OperationalError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def classify(error: BaseException) -> Failure:
+    name = type(error).__name__
+    if isinstance(error, MediaRejected):
+        return Failure(Verdict.permanent, f"media rejected: {error}")
+    if isinstance(error, _PERMANENT):
+        return Failure(Verdict.permanent, str(error) or name)
+    if isinstance(error, _TRANSIENT) or _is_storage_outage(error):
+        return Failure(Verdict.transient, f"{name}: {error}")
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return Failure(Verdict.transient, f"database connection lost: {error.orig}")
+    # A bug will not fix itself by retrying; the traceback goes to the log, the gist to the job.
+    log.error("job handler raised an unexpected %s", name, exc_info=error)
+    return Failure(Verdict.permanent, f"internal error ({name}: {error}); see the worker log")
+
+
+def _is_storage_outage(error: BaseException) -> bool:
+    # botocore is imported lazily: the embedded form never needs it.
+    try:
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+        from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return False
+    return isinstance(error, BotoConnectionError | ConnectTimeoutError | EndpointConnectionError)

@@ -1,0 +1,177 @@
+"""Run one claimed job: heartbeat and cancel/timeout watch beside the handler, then record how
+it ended. The embedded pool and the Celery task both call `run_claimed`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from catalogue.jobs import store
+from catalogue.jobs.context import JobContext
+from catalogue.jobs.errors import InvalidJobPayload, UnknownJobKind
+from catalogue.jobs.failures import Verdict, classify
+from catalogue.jobs.metrics import DURATION, OUTCOMES
+from catalogue.jobs.queue import plain_json
+from catalogue.jobs.registry import handler_for
+from catalogue.models.jobs import JobStatus
+from catalogue.settings import Settings
+
+log = logging.getLogger("catalogue.jobs")
+
+
+def new_worker_id(label: str = "pool") -> str:
+    # Unique per claim, so a worker never mistakes a job it lost and re-claimed for its own.
+    return f"{socket.gethostname()}:{os.getpid()}:{label}:{uuid.uuid4().hex[:8]}"
+
+
+class StopReason(StrEnum):
+    cancel = "cancel"
+    timeout = "timeout"
+    lost = "lost"
+    shutdown = "shutdown"
+
+
+class Watch(threading.Thread):
+    """Renews the lease every heartbeat, and stops the job on cancel, timeout or lost lease."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        job: store.Claimed,
+        settings: Settings,
+        stop: threading.Event,
+        shutdown: threading.Event,
+    ) -> None:
+        super().__init__(name=f"job-{job.id}-watch", daemon=True)
+        self.engine, self.job, self.settings = engine, job, settings
+        self.stop, self.shutdown = stop, shutdown
+        self.done = threading.Event()
+        self.reason: StopReason | None = None
+        self.deadline = time.monotonic() + job.timeout_s
+
+    def run(self) -> None:
+        interval = min(self.settings.job_heartbeat_s, self.settings.job_lease_s / 3)
+        while not self.done.wait(interval):
+            try:
+                cancel = store.heartbeat(self.engine, self.job, self.settings.job_lease_s)
+            except Exception:  # a missed beat is survivable while the lease lasts
+                log.warning("job %s: heartbeat failed", self.job.id, exc_info=True)
+                continue
+            if cancel is None:
+                self._halt(StopReason.lost)
+            elif cancel:
+                self._halt(StopReason.cancel)
+            elif time.monotonic() > self.deadline:
+                self._halt(StopReason.timeout)
+            elif self.shutdown.is_set():
+                self._halt(StopReason.shutdown)
+
+    def _halt(self, reason: StopReason) -> None:
+        if self.reason is None:
+            self.reason = reason
+            log.info("job %s: stopping (%s)", self.job.id, reason)
+        self.stop.set()
+
+
+def run_claimed(
+    engine: Engine,
+    settings: Settings,
+    job: store.Claimed,
+    shutdown: threading.Event | None = None,
+) -> JobStatus | None:
+    """Run ``job`` and record its outcome; returns the new status (None: the lease was lost)."""
+    started = time.monotonic()
+    outcome = _run(engine, settings, job, shutdown or threading.Event())
+    label = outcome or "lost"
+    OUTCOMES.labels(job.kind, label).inc()
+    DURATION.labels(job.kind, label).observe(time.monotonic() - started)
+    return outcome
+
+
+def _run(
+    engine: Engine, settings: Settings, job: store.Claimed, shutdown: threading.Event
+) -> JobStatus | None:
+    if job.cancel_requested:
+        return JobStatus.cancelled if store.cancelled(engine, job) else None
+    if job.attempts > job.max_attempts:
+        error = (
+            f"gave up after {job.max_attempts} attempts: the worker running it stopped "
+            "(killed, out of memory, or lost its database connection)"
+        )
+        return JobStatus.failed if store.fail(engine, job, error) else None
+    try:
+        handler = handler_for(job.kind)
+    except UnknownJobKind as error:
+        return JobStatus.failed if store.fail(engine, job, str(error)) else None
+
+    stop = threading.Event()
+    watch = Watch(engine, job, settings, stop, shutdown)
+    ctx = JobContext(
+        job_id=job.id,
+        kind=job.kind,
+        payload=job.payload,
+        attempt=job.attempts,
+        settings=settings,
+        engine=engine,
+        _sink=lambda fraction, message: store.report_progress(engine, job, fraction, message),
+        _stop=stop,
+    )
+    watch.start()
+    result: dict[str, Any] | None = None
+    error: BaseException | None = None
+    try:
+        returned = handler.fn(ctx)
+        result = None if returned is None else plain_json(returned)
+    except InvalidJobPayload as bad:
+        error = InvalidJobPayload(f"the handler's result is not plain JSON: {bad}")
+    except Exception as raised:  # every failure is classified below, in one place
+        error = raised
+    finally:
+        watch.done.set()
+        watch.join()
+    return _record(engine, settings, job, watch.reason, result, error)
+
+
+def _record(
+    engine: Engine,
+    settings: Settings,
+    job: store.Claimed,
+    reason: StopReason | None,
+    result: dict[str, Any] | None,
+    error: BaseException | None,
+) -> JobStatus | None:
+    if reason is StopReason.lost:
+        log.warning("job %s: lease lost to another worker; its result is discarded", job.id)
+        return None
+    if reason is StopReason.cancel:
+        return JobStatus.cancelled if store.cancelled(engine, job) else None
+    if reason is StopReason.shutdown:
+        return JobStatus.queued if store.release(engine, job) else None
+    if reason is StopReason.timeout:
+        return _retry_or_fail(engine, settings, job, f"timed out after {job.timeout_s} s")
+    if error is None:
+        return JobStatus.succeeded if store.succeed(engine, job, result) else None
+    failure = classify(error)
+    if failure.verdict is Verdict.permanent:
+        return JobStatus.failed if store.fail(engine, job, failure.message) else None
+    return _retry_or_fail(engine, settings, job, failure.message)
+
+
+def _retry_or_fail(
+    engine: Engine, settings: Settings, job: store.Claimed, message: str
+) -> JobStatus | None:
+    if job.attempts >= job.max_attempts:
+        final = f"{message} (gave up after {job.attempts} attempts)"
+        return JobStatus.failed if store.fail(engine, job, final) else None
+    delay = store.backoff_delay(
+        job.attempts, settings.job_backoff_base_s, settings.job_backoff_max_s
+    )
+    return JobStatus.queued if store.retry_later(engine, job, message, delay) else None

@@ -1,0 +1,30 @@
+"""Job tests drive jobs explicitly (pool off), with short leases and no backoff wait."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import _job_handlers  # noqa: F401  (registers the test kinds)
+import pytest
+
+from catalogue.settings import Settings
+
+HANDLERS_DIR = Path(__file__).parent
+
+
+def job_settings(base: Settings, **overrides: object) -> Settings:
+    values = {
+        "job_pool_enabled": False,
+        "job_lease_s": 1.5,
+        "job_heartbeat_s": 0.2,
+        "job_poll_s": 0.1,
+        "job_backoff_base_s": 0.0,
+        "job_handler_modules": ["_job_handlers"],
+        **overrides,
+    }
+    return base.model_copy(update=values)
+
+
+@pytest.fixture
+def settings(database) -> Settings:  # type: ignore[no-untyped-def]
+    return job_settings(database.settings)
