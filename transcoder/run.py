@@ -42,6 +42,7 @@ CancelCheck = threading.Event | Callable[[], bool]
 MediaPath = str | os.PathLike[str]
 
 _POLL_S = 0.05
+_CPU_GRACE_S = 5
 # "http:", "concat:", "subfile,,start,0,end,9,,:" ... anything FFmpeg would read as a protocol.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.,\-]*:")
 _EXTERNAL_KILL = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
@@ -60,6 +61,9 @@ class RunResult:
     stdout: bytes
     stderr_tail: str
     elapsed_s: float
+    cpu_s: float
+    """User plus system CPU time of the process (all its threads)."""
+    max_rss_bytes: int
 
 
 def input_url(path: MediaPath) -> str:
@@ -239,12 +243,12 @@ def progress_fraction(line: str, duration: float) -> float | None:
     return None
 
 
-def classify_failure(what: str, returncode: int, stderr_tail: str, cpu_s: int) -> MediaError:
+def classify_failure(what: str, returncode: int, stderr_tail: str, cpu_limit_s: int) -> MediaError:
     """The named error for a process that exited with `returncode` != 0."""
     if returncode < 0:
         sig = signal.Signals(-returncode)
         if sig == signal.SIGXCPU:
-            return MediaTimeout(f"{what} (CPU time limit)", cpu_s)
+            return MediaTimeout(f"{what} (CPU time limit)", cpu_limit_s)
         if sig == signal.SIGXFSZ:
             return FFmpegFailed(
                 f"{what} output exceeded the file size limit", returncode=returncode
@@ -284,25 +288,34 @@ class _Progress:
             self.callback(self.latest)
 
 
-def _rlimits(
-    cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize: int
-) -> list[tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    cpu_s: int
+    rlimits: tuple[tuple[int, int, int], ...]
+    """(resource, soft, hard) set in the child before exec."""
+
+
+def _rlimits(cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize: int) -> _Limits:
     cpu = cfg.max_cpu_s or int(wall_s * (os.cpu_count() or 1)) + 5
-    limits = [(resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0)]
+    # The soft CPU limit sends SIGXCPU (FFmpeg then stops cleanly); the hard one, SIGKILL.
+    wanted = [(resource.RLIMIT_CPU, cpu, cpu + _CPU_GRACE_S), (resource.RLIMIT_FSIZE, fsize, fsize),
+              (resource.RLIMIT_CORE, 0, 0)]  # fmt: skip
     if memory is not None:
-        limits.append((resource.RLIMIT_AS, memory))
+        wanted.append((resource.RLIMIT_AS, memory, memory))
     # Never ask for more than the hard limit we run under (setrlimit would fail in the child).
     capped = []
-    for res, value in limits:
-        hard = resource.getrlimit(res)[1]
-        capped.append((res, value if hard == resource.RLIM_INFINITY else min(value, hard)))
-    return capped
+    for res, soft, hard in wanted:
+        ceiling = resource.getrlimit(res)[1]
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        capped.append((res, soft, hard))
+    return _Limits(cpu, tuple(capped))
 
 
-def _apply_rlimits(limits: list[tuple[int, int]]) -> Callable[[], None]:
+def _apply_rlimits(limits: _Limits) -> Callable[[], None]:
     def apply() -> None:
-        for res, value in limits:
-            resource.setrlimit(res, (value, value))
+        for res, soft, hard in limits.rlimits:
+            resource.setrlimit(res, (soft, hard))
 
     return apply
 
@@ -369,7 +382,7 @@ def _execute(
     what: str,
     timeout: float,
     cancel: CancelCheck | None,
-    rlimits: list[tuple[int, int]],
+    rlimits: _Limits,
     max_stdout: int,
     max_stderr: int,
     progress: _Progress | None = None,
@@ -392,7 +405,7 @@ def _execute(
         raise TransientMediaError(f"cannot start {what}: {exc.strerror}") from None
     capture = _Capture(proc, max_stdout=max_stdout, max_stderr=max_stderr, progress=progress)
     try:
-        returncode = _wait(
+        ended = _wait(
             proc,
             what=what,
             started=started,
@@ -402,18 +415,39 @@ def _execute(
             progress=progress,
         )
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             _kill_group(proc)
         capture.join()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
     tail = capture.stderr_tail()
-    if returncode != 0:
-        raise classify_failure(what, returncode, tail, rlimits[0][1])
+    if ended.cpu_s >= rlimits.cpu_s:
+        # FFmpeg traps SIGXCPU and stops early, even with exit status 0 (output cut short);
+        # past the hard limit the kernel sends SIGKILL. Either way: out of CPU time.
+        raise MediaTimeout(f"{what} (CPU time limit)", rlimits.cpu_s)
+    if ended.returncode != 0:
+        raise classify_failure(what, ended.returncode, tail, rlimits.cpu_s)
     if capture.stdout_overflow:
         raise FFmpegFailed(f"{what} printed more than {max_stdout} bytes")
     if progress is not None:
         progress.latest = 1.0
         progress.emit()
-    return RunResult(tuple(argv), bytes(capture.stdout), tail, time.monotonic() - started)
+    return RunResult(
+        argv=tuple(argv),
+        stdout=bytes(capture.stdout),
+        stderr_tail=tail,
+        elapsed_s=time.monotonic() - started,
+        cpu_s=ended.cpu_s,
+        max_rss_bytes=ended.max_rss_bytes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Exit:
+    returncode: int
+    cpu_s: float
+    max_rss_bytes: int
 
 
 def _wait(
@@ -425,26 +459,40 @@ def _wait(
     cancel: CancelCheck | None,
     capture: _Capture,
     progress: _Progress | None,
-) -> int:
+) -> _Exit:
+    delay = 0.002  # short runs (ffprobe) end in milliseconds: poll fast first, then back off
     while True:
-        try:
-            return proc.wait(timeout=_POLL_S)
-        except subprocess.TimeoutExpired:
-            pass
+        ended = _reap(proc, block=False)
+        if ended is not None:
+            return ended
         if progress is not None:
             progress.emit()
         if _cancelled(cancel):
             _kill_group(proc)
             raise MediaCancelled(f"{what} cancelled")
-        if time.monotonic() - started > timeout:
+        elapsed = time.monotonic() - started
+        if elapsed >= timeout:
             _kill_group(proc)
             raise MediaTimeout(what, timeout)
         if capture.stdout_overflow:
             _kill_group(proc)
             raise FFmpegFailed(f"{what} printed more than {capture.max_stdout} bytes")
+        time.sleep(min(delay, timeout - elapsed))
+        delay = min(delay * 2, _POLL_S)
+
+
+def _reap(proc: subprocess.Popen[bytes], *, block: bool) -> _Exit | None:
+    """Wait for the process with wait4, which also gives its CPU time and peak memory."""
+    pid, status, usage = os.wait4(proc.pid, 0 if block else os.WNOHANG)
+    if pid == 0:
+        return None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux.
+    return _Exit(proc.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    if proc.returncode is None:
+        _reap(proc, block=True)
