@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from catalogue import accounts, migrate
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
+from catalogue.jobs.cli import jobs_app, worker
 from catalogue.models import Partner, Role, Title, User
 from catalogue.models.accounts import UserCreate
 from catalogue.settings import Settings, get_settings
@@ -24,6 +25,8 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 users_app = typer.Typer(no_args_is_help=True, help="Users and their API tokens.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(jobs_app, name="jobs")
+app.command()(worker)
 
 console = Console()
 err = Console(stderr=True)
@@ -263,14 +266,12 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as error:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
-
+    except typer.TyperException as error:  # usage errors: bad option values, missing arguments
+        show = getattr(error, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(getattr(error, "exit_code", 2))
 
 if __name__ == "__main__":
     main()

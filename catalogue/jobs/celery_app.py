@@ -77,6 +77,10 @@ def send_jobs(app: Celery, job_ids: Sequence[int]) -> None:
         app.send_task(TASK, args=[job_id], queue=QUEUE)
 
 
+def _redacted(url: str | None) -> str:
+    return (url or "").rsplit("@", 1)[-1]
+
+
 _engines: dict[int, Engine] = {}
 
 
@@ -112,6 +116,7 @@ class Sweeper(threading.Thread):
 def run_worker(settings: Settings, concurrency: int, loglevel: str = "INFO") -> None:
     """Run a Celery worker in the foreground (`catalogue worker`)."""
     app = make_celery(settings)
+    log.info("Celery worker: %d processes, broker %s", concurrency, _redacted(settings.broker_url))
     sweeper = Sweeper(app, settings, interval_s=max(1.0, settings.job_poll_s))
     sweeper.start()
     app.worker_main(
