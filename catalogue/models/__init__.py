@@ -5,6 +5,7 @@ from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, Venue
+from catalogue.models.renditions import RenditionFile, RenditionSet
 from catalogue.models.titles import (
     Title,
     TitleKind,
@@ -23,6 +24,8 @@ __all__ = [
     "JobStatus",
     "Partner",
     "PartnerKind",
+    "RenditionFile",
+    "RenditionSet",
     "Role",
     "Title",
     "TitleCampaign",
