@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(
         default=None, description="Celery broker for job_backend=celery, e.g. redis://host:6379/0"
     )
+    transcode_ladder: Path | None = Field(
+        default=None, description="ladder file (.json/.toml) for renditions; default: the built-in"
+    )
 
     # --- ingest: resumable uploads (tus), media storage, probing --------------------------------
     storage_backend: StorageBackend = Field(
