@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from catalogue.jobs import metrics
 from catalogue.jobs.pool import WorkerPool
 from catalogue.jobs.queue import set_dispatcher
+from catalogue.jobs.registry import load_handlers
 from catalogue.settings import JobBackend, Settings
 
 log = logging.getLogger("catalogue.jobs")
@@ -42,6 +43,8 @@ class CeleryDispatcher:
 
 def start(engine: Engine, settings: Settings) -> Backend:
     metrics.watch(engine)
+    # Handler modules also hook producers (a ready asset queues its transcode): load them always.
+    load_handlers(settings.job_handler_modules)
     if settings.job_backend is JobBackend.celery:
         set_dispatcher(CeleryDispatcher(settings))
         return Backend(None)

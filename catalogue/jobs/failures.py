@@ -12,6 +12,7 @@ from catalogue.jobs.errors import PermanentJobError, TransientJobError
 from transcoder.errors import (
     BinaryNotFound,
     FFmpegFailed,
+    MediaCancelled,
     MediaRejected,
     MediaTimeout,
     TransientMediaError,
@@ -37,6 +38,7 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     TransientJobError,
     TransientMediaError,
     MediaTimeout,
+    MediaCancelled,  # stopped without a cancel request: the worker was shutting down
     BinaryNotFound,
     OperationalError,
     ConnectionError,

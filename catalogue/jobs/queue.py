@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from catalogue.jobs.errors import InvalidJobPayload
@@ -52,9 +53,21 @@ def enqueue(
 
     With ``dedupe_key``, an existing job with that key that is queued, running or succeeded is
     returned instead of a new one."""
+    job = add_job(session, kind, payload, dedupe_key=dedupe_key)
+    session.flush()
+    return job
+
+
+def add_job(
+    session: Session, kind: str, payload: dict[str, Any], *, dedupe_key: str | None = None
+) -> Job:
+    """`enqueue` without flushing (usable from flush events, where flushing is not allowed)."""
     handler = handler_for(kind)
     plain = plain_json(payload)
     if dedupe_key is not None:
+        pending = [j for j in session.new if isinstance(j, Job) and j.dedupe_key == dedupe_key]
+        if pending:
+            return pending[0]
         existing = session.exec(
             select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(DEDUPE_HOLDING))  # type: ignore[attr-defined]
         ).first()
@@ -68,7 +81,6 @@ def enqueue(
         timeout_s=handler.timeout_s,
     )
     session.add(job)
-    session.flush()
     notify_after_commit(session, job)
     return job
 
@@ -87,7 +99,7 @@ def plain_json(payload: dict[str, Any]) -> dict[str, Any]:
 
 def notify_after_commit(session: Session, job: Job) -> None:
     """Tell the back-end about ``job`` once ``session`` commits (never before: it may roll back)."""
-    session.info.setdefault(_PENDING, []).append(job.id)
+    session.info.setdefault(_PENDING, []).append(job)
     if session.info.get(_HOOKED):
         return
     session.info[_HOOKED] = True
@@ -96,7 +108,9 @@ def notify_after_commit(session: Session, job: Job) -> None:
 
 
 def _flush_pending(session: Session) -> None:
-    ids = session.info.pop(_PENDING, [])
+    # The identity, not job.id: attributes are expired after commit and must not be reloaded here.
+    jobs = session.info.pop(_PENDING, [])
+    ids = [key[0] for key in (sa_inspect(job).identity for job in jobs) if key]
     if not ids:
         return
     try:
