@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
-from catalogue import __version__
-from catalogue.api.routes import campaigns, health, jobs, partners, titles, users
+from catalogue import __version__, ingest
+from catalogue.api.routes import assets, campaigns, health, jobs, partners, titles, uploads, users
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError, NotAuthenticated
 from catalogue.jobs import backend as job_backend
@@ -37,7 +37,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # The embedded worker pool lives and dies with the service (or, scale-out, a task sender).
         jobs_running = job_backend.start(app.state.engine, settings)
         try:
-            yield
+            async with ingest.lifespan(app):
+                yield
         finally:
             jobs_running.stop()
 
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings)
     app.add_middleware(RequestContext)
 
-    for module in (health, titles, campaigns, partners, users, jobs):
+    for module in (health, titles, campaigns, partners, users, jobs, uploads, assets):
         app.include_router(module.router)
 
     @app.exception_handler(CatalogueError)
