@@ -160,9 +160,16 @@ def audio_dir(track: AudioTrack) -> str:
     return f"audio_{track.position}"
 
 
-def _video_codec_options(plan: RenditionPlan, ladder: Ladder) -> dict[str, Any]:
+def _video_codec_options(
+    plan: RenditionPlan, ladder: Ladder, *, start: Fraction = Fraction(0), first_segment: int = 0
+) -> dict[str, Any]:
     # Closed GOPs of exactly one segment, no scene-cut keyframes, IDR forced on segment starts:
     # every rung cuts segments at the same instants, so players can switch between them.
+    # A chunk starting at `start` forces them where the whole-master run would.
+    seg = plan.segment_seconds
+    when = f"gte(t,n_forced*{seg})"
+    if start or first_segment:
+        when = f"gte(t+{float(start):.6f},(n_forced+{first_segment})*{seg}-0.000001)"
     return {
         "c:v": "libx264",
         "preset": ladder.preset,
@@ -171,7 +178,7 @@ def _video_codec_options(plan: RenditionPlan, ladder: Ladder) -> dict[str, Any]:
         "keyint_min": plan.gop_frames,
         "sc_threshold": 0,
         "flags": "+cgop",
-        "force_key_frames": f"expr:gte(t,n_forced*{plan.segment_seconds})",
+        "force_key_frames": f"expr:{when}",
     }
 
 
@@ -220,6 +227,88 @@ def build_graph(
     ``delivery`` only the HLS renditions are made (the benchmark compares ladders alone).
     """
     inp = ffmpeg.input(str(source))
+    pictures = _pictures(inp, plan, delivery=delivery)
+    codec = _video_codec_options(plan, ladder)
+    outputs = []
+    for planned, stream in zip(plan.rungs, pictures, strict=False):
+        directory = out_dir / rung_dir(planned)
+        directory.mkdir(parents=True, exist_ok=True)
+        options = {**codec, **_rung_rate_options(planned.rung), **_hls_options(plan, directory)}
+        outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
+    sounds = _sounds(inp, plan, ladder, loudnorm, copies=1 + int(delivery))
+    outputs += _audio_hls_outputs(plan, ladder, out_dir, [copies[0] for copies in sounds])
+    if delivery:
+        outputs.append(
+            _delivery_video_output(plan, ladder, out_dir / DELIVERY_VIDEO, pictures[-1], sounds)
+        )
+        if sounds:
+            outputs.append(_delivery_audio_output(plan, ladder, out_dir, sounds[0][-1]))
+    return ffmpeg.merge_outputs(*outputs).overwrite_output()
+
+
+def build_chunk_graph(
+    source: Path,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    out_dir: Path,
+    *,
+    start: Fraction,
+    first_segment: int,
+    frames: int | None,
+) -> Any:
+    """Picture only, from ``start`` for ``frames`` frames (None: to the end), one MP4 per rung
+    and one for the delivery picture, named ``<rung>.mp4`` and ``delivery.mp4`` in ``out_dir``.
+
+    ``start`` is the time of the frame that begins segment ``first_segment``; keyframes are
+    forced on the master's timeline, so they fall where a single run would put them.
+    """
+    inp = (
+        ffmpeg.input(str(source), ss=f"{float(start):.6f}") if start else ffmpeg.input(str(source))
+    )
+    pictures = _pictures(inp, plan, delivery=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    codec = _video_codec_options(plan, ladder, start=start, first_segment=first_segment)
+    limit = {"frames:v": frames} if frames is not None else {}
+    outputs = [
+        ffmpeg.output(
+            stream,
+            str(out_dir / f"{rung_dir(planned)}.mp4"),
+            **{**codec, **_rung_rate_options(planned.rung), **limit},
+        )
+        for planned, stream in zip(plan.rungs, pictures, strict=False)
+    ]
+    delivery = {**codec, **_delivery_rate_options(ladder), **limit}
+    outputs.append(ffmpeg.output(pictures[-1], str(out_dir / "delivery.mp4"), **delivery))
+    return ffmpeg.merge_outputs(*outputs).overwrite_output()
+
+
+def build_audio_graph(
+    source: Path,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    out_dir: Path,
+    sound_for_delivery: Path,
+    *,
+    loudnorm: Mapping[int, LoudnormPass] | None = None,
+) -> Any:
+    """Sound only, whole length (AAC cut into chunks would gain priming gaps and drift): the HLS
+    audio renditions, the delivery sound-only file, and every track at delivery quality in
+    ``sound_for_delivery`` for muxing with the joined picture."""
+    inp = ffmpeg.input(str(source))
+    sounds = _sounds(inp, plan, ladder, loudnorm, copies=2)
+    outputs = _audio_hls_outputs(plan, ladder, out_dir, [copies[0] for copies in sounds])
+    profile = ladder.delivery
+    options = {**_audio_options(ladder, profile.audio_kbps, ladder.audio.channels)}
+    options.update(_language_metadata(plan))
+    outputs.append(
+        ffmpeg.output(*(copies[1] for copies in sounds), str(sound_for_delivery), **options)
+    )
+    outputs.append(_delivery_audio_output(plan, ladder, out_dir, sounds[0][-1]))
+    return ffmpeg.merge_outputs(*outputs).overwrite_output()
+
+
+def _pictures(inp: Any, plan: RenditionPlan, *, delivery: bool) -> list[Any]:
+    """The decoded picture, made progressive and constant-rate, split and scaled per output."""
     picture = inp["v:0"]
     if plan.deinterlace:
         picture = picture.filter("bwdif", mode="send_frame", parity="auto", deint="all")
@@ -229,23 +318,20 @@ def build_graph(
         sizes.append((plan.delivery_width, plan.delivery_height))
     # ffmpeg-python merges identical filters on one stream, so the split must be explicit.
     branches = picture.filter_multi_output("split", len(sizes))
-    scaled = [
-        branches[i].filter("scale", w, h).filter("setsar", 1) for i, (w, h) in enumerate(sizes)
-    ]
-    codec = _video_codec_options(plan, ladder)
-    outputs = []
-    for planned, stream in zip(plan.rungs, scaled, strict=False):
-        directory = out_dir / rung_dir(planned)
-        directory.mkdir(parents=True, exist_ok=True)
-        rung = planned.rung
-        options = {
-            **codec,
-            **_rate_options(rung.h264_profile, *_rates(rung)[:3]),
-            **_hls_options(plan, directory),
-        }
-        outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
+    return [branches[i].filter("scale", w, h).filter("setsar", 1) for i, (w, h) in enumerate(sizes)]
 
-    audio_streams = []
+
+def _sounds(
+    inp: Any,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    loudnorm: Mapping[int, LoudnormPass] | None,
+    *,
+    copies: int,
+) -> list[Any]:
+    """Per audio track, ``copies`` normalised copies; the first track gets one more, for the
+    delivery sound-only file."""
+    sounds = []
     for n, track in enumerate(plan.audio):
         stream = inp[f"a:{track.position}"]
         settings = (loudnorm or {}).get(track.position)
@@ -253,9 +339,16 @@ def build_graph(
             stream = stream.filter("loudnorm", **_loudnorm_args(settings))
         # loudnorm resamples to 192 kHz internally; bring it back for AAC.
         stream = stream.filter("aresample", ladder.audio.sample_rate)
-        copies = 1 + int(delivery) + int(delivery and n == 0)
-        audio_streams.append(stream.filter_multi_output("asplit", copies))
-    for track, copies in zip(plan.audio, audio_streams, strict=True):
+        wanted = copies + int(copies > 1 and n == 0)
+        sounds.append(stream.filter_multi_output("asplit", wanted))
+    return sounds
+
+
+def _audio_hls_outputs(
+    plan: RenditionPlan, ladder: Ladder, out_dir: Path, streams: list[Any]
+) -> list[Any]:
+    outputs = []
+    for track, stream in zip(plan.audio, streams, strict=True):
         directory = out_dir / audio_dir(track)
         directory.mkdir(parents=True, exist_ok=True)
         options = {
@@ -264,42 +357,55 @@ def build_graph(
         }
         if track.language:
             options["metadata:s:a:0"] = f"language={track.language}"
-        outputs.append(ffmpeg.output(copies[0], str(directory / MEDIA_PLAYLIST), **options))
-
-    if delivery:
-        outputs += _delivery_outputs(plan, ladder, out_dir, scaled[-1], audio_streams)
-    return ffmpeg.merge_outputs(*outputs).overwrite_output()
+        outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
+    return outputs
 
 
-def _delivery_outputs(
-    plan: RenditionPlan, ladder: Ladder, out_dir: Path, picture: Any, audio: list[Any]
-) -> list[Any]:
-    (out_dir / DELIVERY_VIDEO).parent.mkdir(parents=True, exist_ok=True)
+def _language_metadata(plan: RenditionPlan) -> dict[str, str]:
+    return {
+        f"metadata:s:a:{n}": f"language={track.language}"
+        for n, track in enumerate(plan.audio)
+        if track.language
+    }
+
+
+def _rung_rate_options(rung: Rung) -> dict[str, Any]:
+    return _rate_options(rung.h264_profile, rung.video_kbps, rung.maxrate_kbps, rung.bufsize_kbps)
+
+
+def _delivery_rate_options(ladder: Ladder) -> dict[str, Any]:
     profile = ladder.delivery
-    channels = ladder.audio.channels
+    return _rate_options(
+        profile.h264_profile, profile.video_kbps, profile.video_kbps * 3 // 2,
+        profile.video_kbps * 2,
+    )  # fmt: skip
+
+
+def _delivery_video_output(
+    plan: RenditionPlan, ladder: Ladder, target: Path, picture: Any, sounds: list[Any]
+) -> Any:
+    target.parent.mkdir(parents=True, exist_ok=True)
     options: dict[str, Any] = {
         **_video_codec_options(plan, ladder),
-        **_rate_options(
-            profile.h264_profile,
-            profile.video_kbps,
-            profile.video_kbps * 3 // 2,
-            profile.video_kbps * 2,
-        ),
-        **_audio_options(ladder, profile.audio_kbps, channels),
+        **_delivery_rate_options(ladder),
+        **_audio_options(ladder, ladder.delivery.audio_kbps, ladder.audio.channels),
+        **_language_metadata(plan),
         "movflags": "+faststart",
     }
-    for n, track in enumerate(plan.audio):
-        if track.language:
-            options[f"metadata:s:a:{n}"] = f"language={track.language}"
-    streams = [picture, *(copies[1] for copies in audio)]
-    outputs = [ffmpeg.output(*streams, str(out_dir / DELIVERY_VIDEO), **options)]
-    if audio:
-        sound = {**_audio_options(ladder, profile.audio_kbps, channels), "movflags": "+faststart"}
-        first = plan.audio[0]
-        if first.language:
-            sound["metadata:s:a:0"] = f"language={first.language}"
-        outputs.append(ffmpeg.output(audio[0][2], str(out_dir / DELIVERY_AUDIO), **sound))
-    return outputs
+    streams = [picture, *(copies[1] for copies in sounds)]
+    return ffmpeg.output(*streams, str(target), **options)
+
+
+def _delivery_audio_output(plan: RenditionPlan, ladder: Ladder, out_dir: Path, stream: Any) -> Any:
+    (out_dir / DELIVERY_AUDIO).parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {
+        **_audio_options(ladder, ladder.delivery.audio_kbps, ladder.audio.channels),
+        "movflags": "+faststart",
+    }
+    first = plan.audio[0]
+    if first.language:
+        options["metadata:s:a:0"] = f"language={first.language}"
+    return ffmpeg.output(stream, str(out_dir / DELIVERY_AUDIO), **options)
 
 
 def _loudnorm_args(p: LoudnormPass) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import langcodes
 import webvtt
 from babel import Locale, UnknownLocaleError
 
+from transcoder.chunks import CHUNKS_DIR, transcode_chunked
 from transcoder.config import TranscoderConfig
 from transcoder.errors import FFmpegFailed, MediaCancelled, MediaRejected
 from transcoder.hls import (
@@ -205,8 +206,12 @@ def transcode(
     *,
     on_progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    chunk_seconds: float | None = None,
 ) -> RenditionSet:
     """Make and publish every rendition of ``master`` into ``out_dir``.
+
+    With ``chunk_seconds``, a master longer than that is encoded in chunks joined afterwards
+    (`transcoder.chunks`); the published set has the same structure either way.
 
     Work happens in a hidden directory beside ``out_dir`` (same filesystem, so renames are atomic);
     nothing appears in ``out_dir`` until every output has been probed. Running it again replaces
@@ -217,7 +222,7 @@ def transcode(
     work = out_dir.parent / f".{out_dir.name}.work-{uuid.uuid4().hex[:12]}"
     work.mkdir()
     try:
-        result = _produce(cfg, master, work, ladder, _Progress(on_progress), cancel)
+        result = _produce(cfg, master, work, ladder, _Progress(on_progress), cancel, chunk_seconds)
         _check_cancel(cancel)
         with _publish_lock(out_dir):
             _publish(work, out_dir, result)
@@ -235,6 +240,7 @@ def _produce(
     ladder: Ladder,
     progress: _Progress,
     cancel: CancelCheck | None,
+    chunk_seconds: float | None,
 ) -> RenditionSet:
     info = probe(cfg, master, cancel=cancel)
     video, duration = _checked_source(cfg, info)
@@ -245,16 +251,19 @@ def _produce(
         cfg, master, plan, ladder, progress, cancel, commands
     )
     _check_cancel(cancel)
-    graph = build_graph(master, plan, ladder, work, loudnorm=loudnorm)
-    encoded = run_ffmpeg(
-        cfg,
-        graph,
-        inputs=[master],
-        duration=duration,
-        on_progress=progress.stage("encode"),
-        cancel=cancel,
-    )
-    commands.append(encoded.argv)
+    encode = progress.stage("encode")
+    if chunk_seconds is not None and duration > chunk_seconds:
+        commands += transcode_chunked(
+            cfg, master, plan, ladder, work, chunk_seconds,
+            duration=duration, loudnorm=loudnorm, on_progress=encode, cancel=cancel,
+        )  # fmt: skip
+        shutil.rmtree(work / CHUNKS_DIR)
+    else:
+        graph = build_graph(master, plan, ladder, work, loudnorm=loudnorm)
+        encoded = run_ffmpeg(
+            cfg, graph, inputs=[master], duration=duration, on_progress=encode, cancel=cancel
+        )
+        commands.append(encoded.argv)
 
     display = (plan.rungs[0].width, plan.rungs[0].height)
     images = progress.stage("images")
