@@ -11,7 +11,17 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 
 from catalogue import __version__, ingest
-from catalogue.api.routes import assets, campaigns, health, jobs, partners, titles, uploads, users
+from catalogue.api.routes import (
+    assets,
+    campaigns,
+    health,
+    jobs,
+    partners,
+    renditions,
+    titles,
+    uploads,
+    users,
+)
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError, NotAuthenticated
 from catalogue.jobs import backend as job_backend
@@ -49,7 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings)
     app.add_middleware(RequestContext)
 
-    for module in (health, titles, campaigns, partners, users, jobs, uploads, assets):
+    for module in (health, titles, campaigns, partners, users, jobs, uploads, assets, renditions):
         app.include_router(module.router)
 
     @app.exception_handler(CatalogueError)

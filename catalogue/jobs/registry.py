@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 HandlerFn = Callable[["JobContext"], "dict[str, Any] | None"]
 
 # Modules whose import registers the product's handlers; workers import them all at start.
-HANDLER_MODULES: tuple[str, ...] = ("catalogue.jobs.transcode",)
+HANDLER_MODULES: tuple[str, ...] = ("catalogue.jobs.transcode", "catalogue.ingest.probing")
 
 
 @dataclass(frozen=True, slots=True)

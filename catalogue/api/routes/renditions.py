@@ -1,0 +1,62 @@
+"""An asset's renditions (staff only; partners get 404, as for jobs)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlmodel import select
+
+from catalogue.api.deps import SessionDep
+from catalogue.api.responses import errors
+from catalogue.api.routes.jobs import JobViewer
+from catalogue.errors import NotFound
+from catalogue.models.assets import Asset
+from catalogue.models.renditions import (
+    LoudnessPublic,
+    RenditionFile,
+    RenditionFilePublic,
+    RenditionSet,
+    RenditionsPublic,
+    VariantPublic,
+)
+
+router = APIRouter(prefix="/assets", tags=["renditions"])
+
+
+@router.get("/{asset_id}/renditions", response_model=RenditionsPublic, responses=errors(404))
+def read_renditions(session: SessionDep, user: JobViewer, asset_id: int) -> RenditionsPublic:
+    """The published rendition set: HLS master playlist and variants, delivery MP4/M4A, poster,
+    storyboard, loudness, and every file's size and SHA-256."""
+    if session.get(Asset, asset_id) is None:
+        raise NotFound(f"no asset {asset_id}")
+    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
+    if row is None:
+        raise NotFound(
+            f"asset {asset_id} has no renditions yet; see its transcode job under /jobs?kind=transcode_asset"
+        )
+    files = session.exec(
+        select(RenditionFile)
+        .where(RenditionFile.rendition_set_id == row.id)
+        .order_by(RenditionFile.path)  # type: ignore[arg-type]
+    ).all()
+    return RenditionsPublic(
+        asset_id=asset_id,
+        job_id=row.job_id,
+        master_playlist_key=row.master_playlist_key,
+        variants=[VariantPublic(**v) for v in row.variants],
+        audio_renditions=row.audio_renditions,
+        delivery_video_key=row.delivery_video_key,
+        delivery_audio_key=row.delivery_audio_key,
+        poster_key=row.poster_key,
+        storyboard_vtt_key=row.storyboard_vtt_key,
+        storyboard_sprite_keys=row.storyboard_sprite_keys,
+        duration_s=row.duration_s,
+        loudness=LoudnessPublic(
+            integrated_lufs=row.loudness_integrated_lufs,
+            true_peak_dbtp=row.loudness_true_peak_dbtp,
+            range_lu=row.loudness_range_lu,
+        ),
+        source_loudness=row.source_loudness,
+        total_bytes=row.total_bytes,
+        files=[RenditionFilePublic.model_validate(f, from_attributes=True) for f in files],
+        updated_at=row.updated_at,
+    )
