@@ -90,7 +90,7 @@ def db_current() -> None:
     """Show the database's revision and whether it is the latest."""
     engine = make_engine(_settings())
     current, head = migrate.current_revision(engine), migrate.head_revision()
-    state = "up to date" if current == head else f"behind head {head}: run `catalogue db upgrade`"
+    state = "up to date" if migrate.is_current(engine) else f"behind head {head}: run `catalogue db upgrade`"
     console.print(f"revision {current or 'none'} ({state})")
 
 

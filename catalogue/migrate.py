@@ -35,9 +35,12 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    return ",".join(sorted(heads))
+    return ",".join(sorted(_script().get_heads()))
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -46,5 +49,25 @@ def current_revision(engine: Engine) -> str | None:
     return ",".join(sorted(heads)) or None
 
 
+def _applied(script: ScriptDirectory, current: list[str]) -> set[str]:
+    """Every revision the database has, following parents and `depends_on` links: a revision that
+    another one depends on is not written in alembic_version once the dependent is applied."""
+    seen: set[str] = set()
+    stack = list(current)
+    while stack:
+        revision = script.get_revision(stack.pop())
+        if revision is None or revision.revision in seen:
+            continue
+        seen.add(revision.revision)
+        for link in (revision.down_revision, revision.dependencies):
+            if isinstance(link, str):
+                stack.append(link)
+            elif link:
+                stack.extend(link)
+    return seen
+
+
 def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
+    script = _script()
+    current = (current_revision(engine) or "").split(",")
+    return set(script.get_heads()) <= _applied(script, [c for c in current if c])

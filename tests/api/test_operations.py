@@ -12,10 +12,10 @@ def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_when_migrated(client: TestClient) -> None:
+def test_readyz_when_migrated(client: TestClient, database: Database) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["migrations"] == migrate.head_revision()
+    assert response.json()["migrations"] == migrate.head_revision() and migrate.is_current(database.engine)
 
 
 def test_readyz_when_schema_is_behind(client: TestClient, database: Database) -> None:

@@ -48,7 +48,7 @@ def readyz(request: Request) -> Response:
         )
         return JSONResponse(body.model_dump(), status_code=503)
     current, head = migrate.current_revision(engine), migrate.head_revision()
-    if current != head:
+    if not migrate.is_current(engine):
         body = Readiness(
             status="unavailable",
             database="ok",
