@@ -37,20 +37,18 @@ def _choice(tm: TourModel, index: int, cand: Candidate) -> Choice:
     present = model.new_bool_var(f"p{index}")
     start = model.new_int_var_from_domain(cp_model.Domain.from_values(cand.days), f"s{index}")
     base = inst.base_score(cand.title_id, cand.venue_id)
-    by_key: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for day in cand.days:
-        by_key[(inst.day_bonus(cand, day), inst.bucket(day), inst.years[day])].append(day)
+    day_groups = inst.day_groups(cand)
     groups = []
-    if len(by_key) == 1:
-        (bonus, bucket, year), days = next(iter(by_key.items()))
-        groups.append((present, days, base + bonus, bucket, year))
+    if len(day_groups) == 1:
+        (g,) = day_groups
+        groups.append((present, list(g.days), base + g.bonus, g.bucket, g.year))
     else:
-        for g, ((bonus, bucket, year), days) in enumerate(sorted(by_key.items())):
-            lit = model.new_bool_var(f"o{index}_{g}")
+        for n, g in enumerate(day_groups):
+            lit = model.new_bool_var(f"o{index}_{n}")
             model.add_linear_expression_in_domain(
-                start, cp_model.Domain.from_values(days)
+                start, cp_model.Domain.from_values(g.days)
             ).only_enforce_if(lit)
-            groups.append((lit, days, base + bonus, bucket, year))
+            groups.append((lit, list(g.days), base + g.bonus, g.bucket, g.year))
         model.add(sum(g[0] for g in groups) == present)
     return Choice(cand, present, start, groups)
 
@@ -82,7 +80,7 @@ def _intervals(tm: TourModel) -> None:
                 if len(lits) > rules.max_per_venue_year:
                     model.add(sum(lits) <= rules.max_per_venue_year)
     for title_id, chs in by_title.items():
-        if rules.min_gap_days > 1:
+        if rules.min_gap_days > 0:
             gap = [
                 model.new_optional_fixed_size_interval_var(
                     c.start, rules.min_gap_days, c.present, "g"

@@ -53,21 +53,21 @@ def request_days(request: MustScreen, cand: Candidate, instance: Instance) -> li
 
 
 def _best_day(occ: Occupancy, cand: Candidate, days: list[int] | tuple[int, ...]) -> int | None:
+    """The first day that fits, taking day groups by their score (bonus, then a spread
+    bucket the country has no screening in yet)."""
     inst = occ.instance
-    covered = occ.spread_covered
     spread = inst.problem.weights.spread
-    ranked = sorted(
-        days,
-        key=lambda d: (
-            -(
-                inst.day_bonus(cand, d)
-                + (spread if (cand.country, inst.bucket(d)) not in covered else 0)
-            )
+    allowed = set(days) if len(days) != len(cand.days) else None
+    groups = sorted(
+        inst.day_groups(cand),
+        key=lambda g: (
+            -(g.bonus + (spread if (cand.country, g.bucket) not in occ.spread_covered else 0))
         ),
     )
-    for day in ranked:
-        if occ.fits(cand, day):
-            return day
+    for group in groups:
+        for day in group.days:
+            if (allowed is None or day in allowed) and occ.fits(cand, day):
+                return day
     return None
 
 

@@ -1,12 +1,23 @@
 """A problem prepared for planning: candidates from the rules, and the per-day scores
 that the greedy planner and the CP-SAT model both optimise."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
 from catalogue.planner.calendar_days import holiday_indexes
 from catalogue.planner.eligibility import Candidate, Eligibility, evaluate
 from catalogue.planner.problem import HolidayPolicy, Problem, Title, Venue
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """Days of one candidate that score the same and share a spread bucket and a year."""
+
+    bonus: int
+    bucket: int
+    year: int
+    days: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,49 @@ class Instance:
             bonus += w.keep
         return bonus
 
+    @cached_property
+    def buckets(self) -> tuple[int, ...]:
+        """Spread bucket of each day index."""
+        n, buckets = self.problem.period.days, max(1, self.problem.weights.spread_buckets)
+        return tuple(day * buckets // n for day in range(n))
+
+    @cached_property
+    def pieces(self) -> tuple[tuple[int, int, int, int], ...]:
+        """(first, last, bucket, year): the period cut where the bucket or the year changes."""
+        out: list[tuple[int, int, int, int]] = []
+        for day, key in enumerate(zip(self.buckets, self.years, strict=True)):
+            if out and (out[-1][2], out[-1][3]) == key:
+                out[-1] = (out[-1][0], day, *key)
+            else:
+                out.append((day, day, *key))
+        return tuple(out)
+
     def bucket(self, day: int) -> int:
-        buckets = max(1, self.problem.weights.spread_buckets)
-        return day * buckets // self.problem.period.days
+        return self.buckets[day]
+
+    def bonus_days(self, cand: Candidate) -> dict[int, int]:
+        """The few days of a candidate with a day bonus (key date, holiday, kept)."""
+        allowed = set(cand.days)
+        marked: set[int] = set()
+        key = self.titles[cand.title_id].key_date
+        if key is not None:
+            centre, width = self.problem.period.index(key), self.problem.weights.key_date_window
+            marked.update(range(centre - width, centre + width + 1))
+        if self.problem.rules.holidays is HolidayPolicy.PREFER:
+            marked |= self.holidays[cand.country]
+        marked |= {d for (t, v, d) in self.kept if (t, v) == (cand.title_id, cand.venue_id)}
+        return {d: self.day_bonus(cand, d) for d in marked & allowed if self.day_bonus(cand, d)}
+
+    def day_groups(self, cand: Candidate) -> list[DayGroup]:
+        bonus = self.bonus_days(cand)
+        groups: dict[tuple[int, int, int], list[int]] = {}
+        for first, last, bucket, year in self.pieces:
+            days = cand.days[bisect_left(cand.days, first) : bisect_right(cand.days, last)]
+            for day in days if bonus else ():
+                groups.setdefault((bonus.get(day, 0), bucket, year), []).append(day)
+            if days and not bonus:
+                groups[(0, bucket, year)] = list(days)
+        return [DayGroup(b, k, y, tuple(d)) for (b, k, y), d in sorted(groups.items())]
 
     def objective(self, picks: list[tuple[Candidate, int]]) -> int:
         """The plan objective; the CP-SAT model's objective is built to equal this."""
