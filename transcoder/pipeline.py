@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -280,7 +280,7 @@ def _produce(
     commands += [board.argv, poster.argv]
 
     verify = progress.stage("verify")
-    renditions = _probe_outputs(cfg, work, plan, duration, cancel)
+    renditions = _probe_outputs(cfg, work, plan, _expected_durations(info, plan), cancel)
     _check_images(cfg, work, poster.path, board.vtt, cancel)
     output_loudness = None
     if plan.audio:
@@ -332,15 +332,31 @@ def _loudness_first_pass(
     return tuple(measured), passes
 
 
+def _expected_durations(info: MediaInfo, plan: RenditionPlan) -> dict[str, float]:
+    """How long each rendition should last: as long as its source stream (a sound track may
+    well end before the picture), falling back to the container's duration."""
+    whole = info.duration or 0.0
+    video = info.video.duration if info.video is not None and info.video.duration else whole
+    sounds = [s.duration or whole for s in info.audio_streams]
+    expected = {f"{rung_dir(p)}/{MEDIA_PLAYLIST}": video for p in plan.rungs}
+    for track in plan.audio:
+        expected[f"{audio_dir(track)}/{MEDIA_PLAYLIST}"] = sounds[track.position]
+    expected[DELIVERY_VIDEO] = max([video, *sounds])
+    if sounds:
+        expected[DELIVERY_AUDIO] = sounds[0]
+    return expected
+
+
 def _probe_outputs(
     cfg: TranscoderConfig,
     work: Path,
     plan: RenditionPlan,
-    duration: float,
+    expected: Mapping[str, float],
     cancel: CancelCheck | None,
 ) -> tuple[ProbedRendition, ...]:
+    """Probe every rendition; each must last as long as the source stream it comes from."""
     # One frame of slack per side plus AAC priming; a rendition shorter than that lost media.
-    tolerance = 2 / float(plan.frame_rate) + 0.1
+    tolerance = max(2 / float(plan.frame_rate) + 0.1, plan.segment_seconds * 0.05)
     found = []
     for planned in plan.rungs:
         path = f"{rung_dir(planned)}/{MEDIA_PLAYLIST}"
@@ -357,8 +373,10 @@ def _probe_outputs(
         if found[-1].audio_tracks != 1:
             raise FFmpegFailed(f"{DELIVERY_AUDIO} does not hold exactly one sound track")
     for facts in found:
-        if abs(facts.duration - duration) > max(tolerance, plan.segment_seconds * 0.05):
-            raise FFmpegFailed(f"{facts.path} lasts {facts.duration:.3f} s, source {duration:.3f}")
+        if abs(facts.duration - expected[facts.path]) > tolerance:
+            raise FFmpegFailed(
+                f"{facts.path} lasts {facts.duration:.3f} s, its source {expected[facts.path]:.3f} s"
+            )
     delivery = found[-2] if plan.audio else found[-1]
     if delivery.audio_tracks != len(plan.audio):
         raise FFmpegFailed(f"{DELIVERY_VIDEO} lost sound tracks")

@@ -49,6 +49,7 @@ def make_clip(
     interlaced: bool = False,
     black_lead_seconds: float = 0.0,
     gop: int = 25,
+    audio_seconds: float | None = None,
 ) -> Path:
     """A clip with a moving test picture and one sine tone per audio track (different pitches)."""
     w, h = size
@@ -60,7 +61,8 @@ def make_clip(
     args: list[str] = ["-f", "lavfi", "-i", video]
     volumes = list(volumes_db or [0.0] * len(languages))
     for n, _ in enumerate(languages):
-        tone = f"sine=frequency={330 + 110 * n}:sample_rate=48000:duration={seconds}"
+        length = seconds if audio_seconds is None else audio_seconds
+        tone = f"sine=frequency={330 + 110 * n}:sample_rate=48000:duration={length}"
         args += ["-f", "lavfi", "-i", f"{tone},volume={volumes[n]}dB"]
     args += ["-map", "0:v"]
     for n, language in enumerate(languages):
@@ -70,7 +72,9 @@ def make_clip(
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(gop), "-pix_fmt", "yuv420p"]
     if interlaced:
         args += ["-flags", "+ildct+ilme", "-field_order", "tt"]
-    args += ["-c:a", "aac", "-b:a", "96k", "-shortest"]
+    args += ["-c:a", "aac", "-b:a", "96k"]
+    if audio_seconds is None:
+        args.append("-shortest")
     own = [a for i, a in enumerate(args) if i and args[i - 1] == "-i"]
     target = path if rotation is None else path.with_suffix(".unrotated.mp4")
     run_ffmpeg(CFG, [*args, "-y", str(target)], inputs=[], own_inputs=own)

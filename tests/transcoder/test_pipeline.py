@@ -247,3 +247,27 @@ def test_cancelling_leaves_nothing_behind(tmp_path: Path) -> None:
         transcode(CFG, master, tmp_path / "out", LADDER, on_progress=stop_midway, cancel=cancel)
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if ".work-" in p.name]
+
+
+def test_sound_ending_before_the_picture_is_not_a_failure(tmp_path: Path) -> None:
+    master = make_clip(tmp_path / "m.mp4", seconds=3.0, audio_seconds=2.0)
+    result = transcode(CFG, master, tmp_path / "out", LADDER)
+    lengths = {r.kind: r.duration for r in result.renditions}
+    assert lengths["hls-video"] == pytest.approx(3.0, abs=0.05)
+    assert lengths["hls-audio"] == pytest.approx(2.0, abs=0.15)
+
+
+def test_a_smaller_ladder_on_rerun_removes_the_renditions_it_no_longer_has(
+    tmp_path: Path,
+) -> None:
+    master = make_clip(tmp_path / "m.mp4", seconds=1.0)
+    transcode(CFG, master, tmp_path / "out", LADDER)
+    smaller = replace(LADDER, rungs=LADDER.rungs[-1:])
+    result = transcode(CFG, master, tmp_path / "out", smaller)
+    assert not (tmp_path / "out" / LADDER.rungs[0].name).exists()
+    on_disk = sorted(
+        p.relative_to(result.directory).as_posix()
+        for p in result.directory.rglob("*")
+        if p.is_file()
+    )
+    assert on_disk == [f.path for f in result.files]
