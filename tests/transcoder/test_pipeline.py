@@ -271,3 +271,13 @@ def test_a_smaller_ladder_on_rerun_removes_the_renditions_it_no_longer_has(
         if p.is_file()
     )
     assert on_disk == [f.path for f in result.files]
+
+
+def test_interlaced_broadcast_master_is_deinterlaced(tmp_path: Path) -> None:
+    master = testmedia.xdcam_1080i_mxf(tmp_path, cfg=CFG)
+    result = transcode(CFG, master, tmp_path / "out", LADDER)
+    assert any("bwdif" in arg for command in result.commands for arg in command)
+    for variant in result.variants:
+        stream = probe_json(result.directory / variant.uri)["streams"][0]
+        assert stream.get("field_order", "progressive") == "progressive"
+        assert stream["pix_fmt"] == "yuv420p"  # 4:2:2 masters come out 4:2:0 for players
