@@ -74,7 +74,7 @@ def test_storyboard_vtt_parses_and_points_inside_its_sprites(
     sheet = probe_json(tmp_path / board.sprites[0])["streams"][0]
     assert (sheet["width"], sheet["height"]) == (BOARD.columns * 64, BOARD.rows * 36)
     previous_end = 0.0
-    for cue in cues:
+    for cue in cues.captions:
         found = re.fullmatch(r"(storyboard_\d{3}\.jpg)#xywh=(\d+),(\d+),(\d+),(\d+)", cue.text)
         assert found, cue.text
         assert found.group(1) in board.sprites
