@@ -6,7 +6,9 @@ from pathlib import Path
 
 import _job_handlers  # noqa: F401  (registers the test kinds)
 import pytest
+from fastapi import FastAPI
 
+from catalogue.api.app import create_app
 from catalogue.settings import Settings
 
 HANDLERS_DIR = Path(__file__).parent
@@ -28,3 +30,9 @@ def job_settings(base: Settings, **overrides: object) -> Settings:
 @pytest.fixture
 def settings(database) -> Settings:  # type: ignore[no-untyped-def]
     return job_settings(database.settings)
+
+
+@pytest.fixture
+def app(settings: Settings, database) -> FastAPI:  # type: ignore[no-untyped-def]
+    """The app without its worker pool: tests run jobs explicitly with run_until_idle."""
+    return create_app(settings, database.engine)

@@ -1,0 +1,85 @@
+"""A worker process killed with SIGKILL mid-job: nothing half-published, the job is reclaimed
+after its lease and finishes, and the dead attempt's temp files are swept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _media import make_clip, ready_asset, write_ladder
+from _worker_process import kill, start_worker, wait_for, worker_env
+from conftest import job_settings
+from sqlmodel import Session, select
+
+from catalogue.jobs import enqueue
+from catalogue.jobs.pool import run_until_idle
+from catalogue.jobs.transcode import workspace
+from catalogue.models import Job, JobStatus, RenditionSet
+from catalogue.settings import Settings
+from catalogue.storage import make_storage
+
+
+def _job(session: Session, job_id: int) -> Job:
+    session.expire_all()
+    job = session.get(Job, job_id)
+    assert job is not None
+    return job
+
+
+def test_a_killed_workers_job_is_reclaimed_after_its_lease(
+    database, session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    marker, log = tmp_path / "marker", tmp_path / "worker.log"
+    job = enqueue(session, "test_steps", {"marker": str(marker), "steps": 20, "step_s": 0.1})
+    session.commit()
+    worker = start_worker(worker_env(settings), log)
+    try:
+        wait_for(
+            lambda: marker.exists() and marker.read_text().endswith(":3"), 30, "the job to run", log
+        )
+    finally:
+        kill(worker)
+    stranded = _job(session, job.id)
+    assert stranded.status == JobStatus.running and stranded.attempts == 1
+    assert run_until_idle(database.engine, settings) == []  # the lease has not expired yet
+
+    wait_for(lambda: run_until_idle(database.engine, settings), 10, "the lease to expire")
+    done = _job(session, job.id)
+    assert done.status == JobStatus.succeeded and done.attempts == 2
+    assert done.result == {"steps": 20, "attempt": 2}
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_encode_publishes_nothing_and_the_retry_completes(
+    database, session: Session, tmp_path: Path
+) -> None:
+    settings = job_settings(database.settings, transcode_ladder=write_ladder(tmp_path))
+    clip = make_clip(tmp_path / "long.mp4", seconds=30.0, size="640x360")
+    asset = ready_asset(session, settings, clip)
+    assert asset.id is not None
+    [job_id] = session.exec(select(Job.id).where(Job.kind == "transcode_asset")).all()
+    log = tmp_path / "worker.log"
+    worker = start_worker(worker_env(settings), log)
+    try:
+        wait_for(
+            lambda: (_job(session, job_id).progress or 0) > 15,
+            60,
+            "the encode to be under way",
+            log,
+        )
+    finally:
+        kill(worker)
+    storage = make_storage(settings)
+    assert storage.list(f"renditions/{asset.id}/") == []  # nothing half-published
+    assert session.exec(select(RenditionSet)).all() == []
+    assert workspace(settings, asset.id).exists()  # the dead attempt's temp files
+
+    wait_for(lambda: run_until_idle(database.engine, settings), 20, "the lease to expire")
+    done = _job(session, job_id)
+    assert done.status == JobStatus.succeeded, done.error
+    assert done.attempts == 2
+    keys = [info.key for info in storage.list(f"renditions/{asset.id}/")]
+    assert f"renditions/{asset.id}/master.m3u8" in keys
+    assert not workspace(settings, asset.id).exists()
+    leftovers = list((settings.data_dir / "work" / "transcode").glob("**/*.work-*"))
+    assert leftovers == []
