@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the servers the test suite talks to, from Debian's packages, installing them when absent:
-# a throwaway PostgreSQL cluster on a Unix socket. Sourced by test.sh, which stops them on exit.
+# a throwaway PostgreSQL cluster and a Redis server (Celery broker). Sourced by test.sh, which stops them on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" --group dev >/dev/null
 
@@ -26,8 +26,21 @@ as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/log" -w \
   -o "-p $PG_PORT -k $PG_SOCKET -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
 as_pg "$PG_BIN/createdb" -h "$PG_SOCKET" -p "$PG_PORT" -U postgres catalogue_test
 
+# Redis, the Celery broker of the scale-out form: a throwaway server on a test port, no persistence.
+REDIS_PORT="${CATALOGUE_REDIS_PORT:-63799}"
+REDIS_ROOT="${CATALOGUE_REDIS_ROOT:-/tmp/catalogue-test-redis}"
+if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+if [ -f "$REDIS_ROOT/redis.pid" ]; then kill "$(cat "$REDIS_ROOT/redis.pid")" 2>/dev/null || true; fi
+rm -rf "$REDIS_ROOT"
+mkdir -p "$REDIS_ROOT"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_ROOT" --pidfile "$REDIS_ROOT/redis.pid" \
+  --logfile "$REDIS_ROOT/log" --save "" --appendonly no --daemonize yes >/dev/null
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
 stop_services() {
   as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m fast stop >/dev/null 2>&1 || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
 export CATALOGUE_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/catalogue_test"
+export CATALOGUE_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
