@@ -15,6 +15,7 @@ from catalogue.models import ApiToken, Role, User
 from catalogue.models.types import utcnow
 from catalogue.security import token_hash
 from catalogue.settings import Settings
+from catalogue.web import session as web_session
 
 
 def get_settings(request: Request) -> Settings:
@@ -35,14 +36,21 @@ _TOUCH_EVERY = timedelta(minutes=5)
 
 
 def current_user(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None:
-        raise NotAuthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
-    token = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(credentials.credentials))
-    ).first()
+        # The web pages' scripts call the API with the session cookie (CSRF-checked there).
+        user = web_session.api_user(request, session)
+        if user is None:
+            raise NotAuthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
+        return user
+    return user_for_token(session, credentials.credentials)
+
+
+def user_for_token(session: Session, secret: str) -> User:
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
     now = utcnow()
     if (
         token is None
