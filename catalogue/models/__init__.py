@@ -6,6 +6,12 @@ from catalogue.models.campaigns import Campaign, TitleCampaign
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, Venue
 from catalogue.models.renditions import RenditionFile, RenditionSet
+from catalogue.models.subtitles import (
+    AssetAudioLanguage,
+    SubtitleBurnIn,
+    SubtitleRevision,
+    SubtitleTrack,
+)
 from catalogue.models.titles import (
     Title,
     TitleKind,
@@ -17,6 +23,7 @@ from catalogue.models.titles import (
 __all__ = [
     "ApiToken",
     "Asset",
+    "AssetAudioLanguage",
     "AssetKind",
     "AssetState",
     "Campaign",
@@ -27,6 +34,9 @@ __all__ = [
     "RenditionFile",
     "RenditionSet",
     "Role",
+    "SubtitleBurnIn",
+    "SubtitleRevision",
+    "SubtitleTrack",
     "Title",
     "TitleCampaign",
     "TitleKind",
