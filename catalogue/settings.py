@@ -126,6 +126,23 @@ class Settings(BaseSettings):
     upload_sweep_interval_s: float = Field(default=900.0, gt=0)
     probe_timeout_s: float = Field(default=30.0, gt=0, description="ffprobe wall-clock limit")
 
+    # --- subtitles: upload cap and QC thresholds (broadcast-style defaults) ---------------------
+    subtitle_max_bytes: int = Field(
+        default=5 * 1024**2, gt=0, le=20 * 1024**2, description="largest subtitle file accepted"
+    )
+    subtitle_qc_max_cps: float = Field(default=17.0, gt=0, description="characters per second")
+    subtitle_qc_max_cps_cjk: float = Field(default=9.0, gt=0)
+    subtitle_qc_max_line_chars: int = Field(default=42, gt=0)
+    subtitle_qc_max_line_chars_cjk: int = Field(default=16, gt=0)
+    subtitle_qc_max_lines: int = Field(default=2, gt=0)
+    subtitle_qc_min_gap_ms: int = Field(default=80, ge=0, description="two frames at 25 fps")
+    subtitle_qc_min_duration_ms: int = Field(default=833, ge=0)
+    subtitle_qc_max_duration_ms: int = Field(default=7000, gt=0)
+    subtitle_qc_errors: list[str] = Field(
+        default_factory=lambda: ["overlap", "past_video_end", "non_positive_duration"],
+        description="QC finding codes that block publishing; the others are warnings",
+    )
+
     @property
     def media_root(self) -> Path:
         return self.storage_root or self.data_dir / "media"
