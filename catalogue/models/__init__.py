@@ -3,9 +3,11 @@
 from catalogue.models.accounts import ApiToken, Role, User
 from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
+from catalogue.models.delivery import AuditEvent, Webhook, WebhookDelivery
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, Venue
 from catalogue.models.renditions import RenditionFile, RenditionSet
+from catalogue.models.rights import RightsWindow, RightsWindowCountry
 from catalogue.models.subtitles import (
     AssetAudioLanguage,
     SubtitleBurnIn,
@@ -26,6 +28,7 @@ __all__ = [
     "AssetAudioLanguage",
     "AssetKind",
     "AssetState",
+    "AuditEvent",
     "Campaign",
     "Job",
     "JobStatus",
@@ -33,6 +36,8 @@ __all__ = [
     "PartnerKind",
     "RenditionFile",
     "RenditionSet",
+    "RightsWindow",
+    "RightsWindowCountry",
     "Role",
     "SubtitleBurnIn",
     "SubtitleRevision",
@@ -46,4 +51,6 @@ __all__ = [
     "Upload",
     "User",
     "Venue",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -1,0 +1,212 @@
+"""Delivery to partners: webhook subscriptions and their delivery attempts, and the audit log of
+who fetched (or was refused) what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AnyHttpUrl, ConfigDict
+from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.validation import UniqueList
+
+
+class WebhookEvent(StrEnum):
+    rendition_ready = "rendition.ready"
+    subtitle_ready = "subtitle.ready"
+
+
+class Webhook(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    partner_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("partner.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    url: str = Field(sa_type=String(500))
+    # The signing secret has to be readable to sign; it is shown to the partner once.
+    secret: str = Field(sa_type=String(100))
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, default=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One attempt to deliver one event to one webhook."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("webhook.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    event_id: str = Field(sa_type=String(40), index=True)
+    event: str = Field(sa_type=String(40))
+    attempt: int
+    status_code: int | None = None
+    ok: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    duration_ms: int | None = None
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditAction(StrEnum):
+    link_issued = "link_issued"
+    fetch = "fetch"
+    manifest = "manifest"
+    refused = "refused"
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user.id", ondelete="SET NULL"))
+    )
+    partner_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("partner.id", ondelete="SET NULL"), index=True),
+    )
+    action: str = Field(sa_type=String(32), index=True)
+    target: str = Field(sa_type=String(400), description="what was asked for")
+    status_code: int
+    bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+# --- API models -------------------------------------------------------------------------------
+
+
+class LinkCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    asset_id: int
+    expires_in_s: Annotated[int, Field(ge=60, le=7 * 86400)] | None = Field(
+        default=None, description="lifetime; default: settings.delivery_link_ttl_s"
+    )
+
+
+class LinkPublic(SQLModel):
+    asset_id: int
+    expires_at: datetime
+    base_url: str = Field(description="append a file's path (e.g. master.m3u8) to fetch it")
+    master_playlist_url: str
+    delivery_video_url: str
+    files: dict[str, str] = Field(description="path -> URL (S3: a presigned URL per file)")
+
+
+class WebhookCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl
+    events: Annotated[list[WebhookEvent], UniqueList] = Field(
+        default_factory=lambda: list(WebhookEvent), min_length=1
+    )
+
+
+class WebhookPublic(SQLModel):
+    id: int
+    partner_id: int
+    url: str
+    events: list[str]
+    active: bool
+    created_at: datetime
+
+
+class WebhookIssued(WebhookPublic):
+    secret: str = Field(description="signs every delivery (Catalogue-Signature); shown once")
+
+
+class WebhookDeliveryPublic(SQLModel):
+    id: int
+    webhook_id: int
+    event_id: str
+    event: str
+    attempt: int
+    status_code: int | None
+    ok: bool
+    error: str | None
+    duration_ms: int | None
+    at: datetime
+
+
+class AuditEventPublic(SQLModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    partner_id: int | None
+    action: str
+    target: str
+    status_code: int
+    bytes: int | None
+    detail: str
+
+
+class CatalogueWindow(SQLModel):
+    media_right: str
+    starts_on: date
+    ends_on: date | None
+    subtitle_languages: list[str]
+    audio_languages: list[str]
+    exclusive: bool
+
+
+class CatalogueRenditions(SQLModel):
+    asset_id: int
+    kind: str
+    duration_s: float
+    formats: list[str] = Field(description="'hls', 'mp4'")
+    variants: list[dict[str, Any]]
+    audio_languages: list[str]
+    subtitle_languages: list[str]
+    total_bytes: int
+
+
+class CatalogueEntry(SQLModel):
+    title_id: int
+    kind: str
+    original_title: str
+    original_language: str
+    localized_titles: dict[str, str]
+    production_year: int | None
+    runtime_minutes: int | None
+    eidr_title_id: str | None
+    windows: list[CatalogueWindow]
+    renditions: list[CatalogueRenditions]
+    audio_languages: list[str]
+    subtitle_languages: list[str]
+
+
+class PartnerCatalogue(SQLModel):
+    partner_id: int
+    countries: list[str]
+    starts_on: date
+    ends_on: date
+    items: list[CatalogueEntry]
+
+
+class ManifestFile(SQLModel):
+    path: str
+    size: int
+    sha256: str
+
+
+class DeliveryManifest(SQLModel):
+    title_id: int
+    partner_id: int
+    generated_at: datetime
+    original_title: str
+    eidr_title_id: str | None
+    assets: list[dict[str, Any]]
+    files: list[ManifestFile]
+    audio_languages: list[str]
+    subtitle_languages: list[str]
+    total_bytes: int

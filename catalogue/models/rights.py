@@ -1,0 +1,164 @@
+"""Rights windows: which media right a title is licensed for, where, when, in which languages and
+to whom (modelled on EMA/MovieLabs Avails). Only `active` windows grant anything."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import ConfigDict, StringConstraints, model_validator
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.validation import LanguageTag, UniqueList
+
+
+class MediaRight(StrEnum):
+    public_screening = "public_screening"
+    festival = "festival"
+    non_theatrical = "non_theatrical"
+    free_tv = "free_tv"
+    pay_tv = "pay_tv"
+    online_geoblocked = "online_geoblocked"
+    svod = "svod"
+    avod = "avod"
+
+
+class WindowStatus(StrEnum):
+    draft = "draft"
+    active = "active"
+    suspended = "suspended"
+    terminated = "terminated"
+
+
+class RightsWindow(SQLModel, table=True):
+    __tablename__ = "rights_window"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    media_right: str = Field(sa_type=String(32), index=True)
+    # As written by the editor ("Central Asia", "FR", "world"); resolved into rights_window_country.
+    territories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    excluded_territories: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    starts_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    ends_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
+    subtitle_languages: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    audio_languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    partner_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("partner.id", ondelete="CASCADE"), index=True),
+    )
+    exclusive: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    holdbacks: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    contract_ref: str | None = Field(default=None, sa_type=String(100), index=True)
+    status: str = Field(default=WindowStatus.active, sa_type=String(16), index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RightsWindowCountry(SQLModel, table=True):
+    """The window's territories resolved to ISO 3166-1 alpha-2 codes, so SQL can ask 'covers KZ'."""
+
+    __tablename__ = "rights_window_country"
+
+    window_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("rights_window.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    country: str = Field(sa_column=Column(String(2), primary_key=True, index=True))
+
+
+# --- API models -------------------------------------------------------------------------------
+
+TerritorySpec = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+]
+ContractRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Holdback(SQLModel):
+    """While this window exists, `media_right` may not be exploited in its territories before
+    `until` (e.g. no free TV before the theatrical run has had six months)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media_right: MediaRight
+    until: date
+
+
+class WindowFields(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    media_right: MediaRight
+    territories: Annotated[list[TerritorySpec], UniqueList] = Field(
+        min_length=1,
+        max_length=250,
+        description="ISO 3166 codes, UN M49 regions ('Central Asia', '143') or 'world'",
+    )
+    excluded_territories: Annotated[list[TerritorySpec], UniqueList] = Field(
+        default_factory=list, max_length=250, description="'world' except these"
+    )
+    starts_on: date
+    ends_on: date | None = Field(default=None, description="inclusive; none: open ended")
+    subtitle_languages: Annotated[list[LanguageTag], UniqueList] = Field(
+        default_factory=list, max_length=50, description="licensed subtitle languages; empty: any"
+    )
+    audio_languages: Annotated[list[LanguageTag], UniqueList] = Field(
+        default_factory=list, max_length=50, description="licensed dub languages; empty: any"
+    )
+    partner_id: int | None = Field(
+        default=None, description="licensed to this partner only; none: any partner there"
+    )
+    exclusive: bool = False
+    holdbacks: list[Holdback] = Field(default_factory=list, max_length=20)
+    contract_ref: ContractRef | None = None
+    status: WindowStatus = WindowStatus.active
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WindowFields:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError(f"ends_on {self.ends_on} is before starts_on {self.starts_on}")
+        if self.exclusive and self.partner_id is None:
+            raise ValueError("an exclusive window names its partner: set partner_id")
+        return self
+
+
+class WindowCreate(WindowFields):
+    title_id: int
+
+
+class WindowUpdate(WindowFields):
+    """A full replacement of the window's terms (the title stays)."""
+
+
+class WindowPublic(SQLModel):
+    id: int
+    title_id: int
+    media_right: MediaRight
+    territories: list[str]
+    excluded_territories: list[str]
+    countries: list[str] = Field(description="the territories resolved to ISO 3166-1 alpha-2")
+    starts_on: date
+    ends_on: date | None
+    subtitle_languages: list[str]
+    audio_languages: list[str]
+    partner_id: int | None
+    exclusive: bool
+    holdbacks: list[Holdback]
+    contract_ref: str | None
+    status: WindowStatus
+    created_at: datetime
+    updated_at: datetime
