@@ -30,8 +30,10 @@ as_pg "$PG_BIN/createdb" -h "$PG_SOCKET" -p "$PG_PORT" -U postgres catalogue_tes
 REDIS_PORT="${CATALOGUE_REDIS_PORT:-63799}"
 REDIS_ROOT="${CATALOGUE_REDIS_ROOT:-/tmp/catalogue-test-redis}"
 if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
-if [ -f "$REDIS_ROOT/redis.pid" ]; then kill "$(cat "$REDIS_ROOT/redis.pid")" 2>/dev/null || true; fi
-rm -rf "$REDIS_ROOT"
+# A server left by an interrupted run is shut down first (it may still be writing its log).
+redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+rm -rf "$REDIS_ROOT" 2>/dev/null || true
 mkdir -p "$REDIS_ROOT"
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_ROOT" --pidfile "$REDIS_ROOT/redis.pid" \
   --logfile "$REDIS_ROOT/log" --save "" --appendonly no --daemonize yes >/dev/null
