@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
 from catalogue.jobs import store
+from catalogue.jobs.queue import set_dispatcher
 from catalogue.jobs.registry import handler_for, load_handlers, registered_kinds
 from catalogue.jobs.runner import new_worker_id, run_claimed
 from catalogue.settings import Settings
@@ -60,8 +61,12 @@ def make_celery(settings: Settings) -> Celery:
         worker_send_task_events=False,
     )
 
+    sender = _Sender(app)
+
     @app.task(name=TASK, ignore_result=True)
     def run_job(job_id: int) -> str:
+        # Jobs a handler enqueues (a probe queues the transcode) are sent straight away too.
+        set_dispatcher(sender)
         engine = _process_engine(settings)
         job = store.claim(engine, new_worker_id("celery"), settings.job_lease_s, job_id=job_id)
         if job is None:
@@ -70,6 +75,14 @@ def make_celery(settings: Settings) -> Celery:
         return str(run_claimed(engine, settings, job))
 
     return app
+
+
+class _Sender:
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def notify(self, job_ids: Sequence[int]) -> None:
+        send_jobs(self.app, job_ids)
 
 
 def send_jobs(app: Celery, job_ids: Sequence[int]) -> None:

@@ -24,7 +24,7 @@ def job_settings(base: Settings, **overrides: object) -> Settings:
         "job_handler_modules": ["_job_handlers"],
         **overrides,
     }
-    return base.model_copy(update=values)
+    return Settings(**{**base.model_dump(), **values}, _env_file=None)  # type: ignore[call-arg]
 
 
 @pytest.fixture
