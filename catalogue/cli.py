@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -16,7 +18,7 @@ from catalogue import accounts, migrate
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
 from catalogue.jobs.cli import jobs_app, worker
-from catalogue.models import Partner, Role, Title, User
+from catalogue.models import AssetKind, Partner, Role, User
 from catalogue.models.accounts import UserCreate
 from catalogue.settings import Settings, get_settings
 
@@ -220,6 +222,41 @@ def demo(
         console.print(f"  {username:<16} {role:<11} {secret}", soft_wrap=True)
     if serve_after:
         serve(host=host, port=port, migrate_first=False)
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    title: Annotated[int, typer.Option("--title", help="title or episode id the file belongs to")],
+    kind: Annotated[AssetKind, typer.Option(help="what the file is")] = AssetKind.main,
+    server: Annotated[str | None, typer.Option(help="default: http://CATALOGUE_HOST:CATALOGUE_PORT")] = None,
+    token: Annotated[str | None, typer.Option(envvar="CATALOGUE_TOKEN", help="an editor's API token")] = None,
+    wait: Annotated[float, typer.Option(help="seconds to wait for probing (0: do not wait)")] = 600,
+) -> None:
+    """Upload a master (resumable: run again after an interruption), then show what probing found."""
+    from catalogue.ingest import client
+
+    settings = _settings()
+    if not token:
+        raise CliError("an API token is needed: --token or CATALOGUE_TOKEN (`catalogue users token NAME`)")
+    target = client.Target(server or f"http://{settings.host}:{settings.port}", token)
+    store = settings.data_dir / "ingest-uploads.json"
+    with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(), console=console) as bar:
+        task = bar.add_task(f"uploading {path.name}", total=path.stat().st_size)
+        asset_id = client.upload(target, path, title, kind, store, lambda done, _: bar.update(task, completed=done))
+    console.print(f"uploaded as asset {asset_id}")
+    if wait <= 0:
+        return
+    with console.status("probing..."):
+        asset = client.wait_for_probe(target, asset_id, timeout_s=wait)
+    if asset["state"] == "rejected":
+        raise CliError(f"asset {asset_id} rejected: {'; '.join(asset['rejection_reasons'])}")
+    table = Table("asset", "state", "size", "sha256", "container", "duration", "streams")
+    tech = asset["technical"] or {}
+    streams = ", ".join(f"{s['kind']}:{s['codec']}" for s in tech.get("streams", []))
+    table.add_row(str(asset_id), asset["state"], str(asset["size"]), asset["sha256"],
+                  str(tech.get("format_name")), f"{tech.get('duration') or 0:.2f} s", streams)
+    console.print(table)
 
 
 @app.command("config")

@@ -22,14 +22,16 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, settings: Settings, log: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self, settings: Settings, log: Path, *, port: int | None = None, jobs: bool = False
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.env = {
             **os.environ,
             "CATALOGUE_DATA_DIR": str(settings.data_dir),
-            "CATALOGUE_JOB_POOL_ENABLED": "false",
+            "CATALOGUE_JOB_POOL_ENABLED": "true" if jobs else "false",
             "CATALOGUE_LOG_LEVEL": "WARNING",
         }
         if settings.database_url:
