@@ -27,6 +27,7 @@ from catalogue.errors import CatalogueError, NotAuthenticated
 from catalogue.jobs import backend as job_backend
 from catalogue.observability import RequestContext, configure_logging, request_id
 from catalogue.settings import Settings, get_settings
+from catalogue.web import app as web
 
 log = logging.getLogger("catalogue.api")
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     for module in (health, titles, campaigns, partners, users, jobs, uploads, assets, renditions):
         app.include_router(module.router)
+    web.install(app)  # the pages and their static files
 
     @app.exception_handler(CatalogueError)
     async def _catalogue_error(request: Request, error: CatalogueError) -> JSONResponse:

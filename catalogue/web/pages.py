@@ -1,0 +1,126 @@
+"""What every page shares: who is looking (guards), in which language, and the HTML answer.
+
+Pages are not API routes: a visitor who is not signed in is sent to the sign-in page, a page or
+object the visitor may not see is an HTML 404 (partners never learn that staff pages exist), and
+a named catalogue error becomes an HTML page with its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+
+from catalogue.api.deps import ANY_ROLE, STAFF, SessionDep
+from catalogue.errors import CatalogueError, NotFound
+from catalogue.models import Role, User
+from catalogue.web import i18n
+from catalogue.web import session as web_session
+
+PREFIX = "/web"
+SIGN_IN = f"{PREFIX}/sign-in"
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in visitor; `target` is where to come back to."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+def viewer(request: Request, session: Session) -> User | None:
+    found = web_session.from_request(request)
+    return web_session.session_user(session, found) if found else None
+
+
+class PageGuard:
+    """The roles that may see a page. Other signed-in visitors get 404, as for hidden titles."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    def __call__(self, request: Request, session: SessionDep) -> User:
+        user = viewer(request, session)
+        if user is None:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise SignInRequired(target)
+        if user.role not in self.roles:
+            raise NotFound("page not found")
+        return user
+
+
+AnyPage = Annotated[User, Depends(PageGuard(*ANY_ROLE))]
+StaffPage = Annotated[User, Depends(PageGuard(*STAFF))]
+EditorPage = Annotated[User, Depends(PageGuard(Role.admin, Role.editor))]
+
+
+def language_of(request: Request, user: User | None) -> str:
+    return i18n.choose(
+        user.locale if user else None,
+        request.cookies.get(i18n.LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    user: User | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    language = language_of(request, user)
+    translations = i18n.translations(language)
+    found = web_session.from_request(request)
+    csrf = web_session.csrf_token(request.app.state.settings, found) if found and user else ""
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": user,
+            "lang": language,
+            "fmt": i18n.Formatter(language),
+            "_": translations.gettext,
+            "ngettext": translations.ngettext,
+            "languages": [(code, i18n.own_name(code)) for code in i18n.LANGUAGES],
+            "csrf_token": csrf,
+            "prefix": PREFIX,
+            "is_staff": user is not None and user.role in STAFF,
+            "is_editor": user is not None and user.role in (Role.admin, Role.editor),
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class PageRoute(APIRoute):
+    """Answers errors on pages as pages: sign-in redirect, or an HTML page with the message."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired as needed:
+                return RedirectResponse(f"{SIGN_IN}?next={quote(needed.target)}", status_code=303)
+            except CatalogueError as error:
+                return error_page(request, error.status_code, error.message)
+
+        return page_handler
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    with Session(request.app.state.engine) as session:
+        user = viewer(request, session)
+    return render(request, "error.html", user, status_code=status_code, message=message)

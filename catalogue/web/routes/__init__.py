@@ -1,0 +1,9 @@
+"""The pages' routes, one module per area; `router` holds them all."""
+
+from fastapi import APIRouter
+
+from catalogue.web.routes import auth, browse, jobs, media, upload
+
+router = APIRouter()
+for _module in (auth, browse, upload, jobs, media):
+    router.include_router(_module.router)

@@ -1,0 +1,123 @@
+"""Signing in (API token or user name and password), signing out, and choosing the language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+
+from catalogue.api.deps import SessionDep, user_for_token
+from catalogue.errors import CatalogueError, Forbidden
+from catalogue.models import User
+from catalogue.security import verify_password
+from catalogue.web import i18n
+from catalogue.web import session as web_session
+from catalogue.web.pages import PREFIX, SIGN_IN, AnyPage, PageRoute, render, viewer
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+
+# Pages anyone may open; every other page declares a PageGuard (a test enumerates them).
+PUBLIC = frozenset({"/", SIGN_IN, f"{PREFIX}/language"})
+
+
+def _safe_next(target: str | None) -> str:
+    # Only back into the pages: never an open redirect to another site ('//evil', 'https:...').
+    if target and target.startswith(f"{PREFIX}/") and not target.startswith("//"):
+        return target
+    return f"{PREFIX}/"
+
+
+def _sign_in_page(request: Request, error: str | None, next_: str, status_code: int) -> HTMLResponse:
+    return render(request, "sign_in.html", None, status_code, error=error, next=next_)
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    if viewer(request, session) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _sign_in_page(request, None, _safe_next(next), 200)
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=200)] = "",
+    username: Annotated[str, Form(max_length=80)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """A login form posted from another site is refused (login CSRF)."""
+    if not web_session.same_origin(request):
+        raise Forbidden("cross-site sign-in refused: use the catalogue's own sign-in page")
+    t = i18n.translations(i18n.choose(None, request.cookies.get(i18n.LANGUAGE_COOKIE),
+                                      request.headers.get("accept-language"))).gettext
+    user: User | None = None
+    if token.strip():
+        try:
+            user = user_for_token(session, token.strip())
+        except CatalogueError:
+            return _sign_in_page(request, t("This token is unknown, revoked or expired."), next, 401)
+    elif username.strip() and password:
+        found = session.exec(select(User).where(User.username == username.strip())).first()
+        if found is None or not found.is_active or not verify_password(password, found.password_hash):
+            return _sign_in_page(request, t("Wrong user name or password."), next, 401)
+        user = found
+    else:
+        return _sign_in_page(
+            request, t("Enter an API token, or a user name and a password."), next, 422
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        web_session.COOKIE_NAME,
+        web_session.issue(request.app.state.settings, user),
+        max_age=web_session.LIFETIME_S,
+        path="/",
+        httponly=True,
+        secure=web_session.secure_cookie(request),
+        samesite="lax",
+    )
+    return response
+
+
+@router.post("/sign-out", response_class=HTMLResponse)
+def sign_out(
+    request: Request, user: AnyPage, csrf_token: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    found = web_session.from_request(request)
+    assert found is not None  # the guard found the session
+    web_session.check_unsafe(request, found, csrf_token)
+    response = RedirectResponse(SIGN_IN, status_code=303)
+    response.delete_cookie(web_session.COOKIE_NAME, path="/")
+    return response
+
+
+@router.post("/language", response_class=HTMLResponse)
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    language: Annotated[str, Form(max_length=35)],
+    next: Annotated[str, Form(max_length=2000)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Remembered in a cookie, and as the user's own setting when signed in."""
+    if not web_session.same_origin(request):
+        raise Forbidden("cross-site request refused: send it from the catalogue's own pages")
+    chosen = i18n.supported(language) or i18n.DEFAULT
+    user = viewer(request, session)
+    if user is not None:
+        found = web_session.from_request(request)
+        assert found is not None
+        web_session.check_unsafe(request, found, csrf_token)
+        user.locale = chosen
+        session.add(user)
+        session.commit()
+    target = next if next == SIGN_IN or next.startswith(f"{SIGN_IN}?") else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        i18n.LANGUAGE_COOKIE, chosen, max_age=365 * 86400, path="/", samesite="lax",
+        secure=web_session.secure_cookie(request),
+    )
+    return response

@@ -1,0 +1,65 @@
+"""Rendition files for the pages' player and pictures: HLS playlists, segments, poster, storyboard.
+
+Only files recorded in the asset's rendition set are served (never an arbitrary storage key).
+Staff see every file; partners only the poster of a title they may see, until licensed previews
+come with signed links."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlmodel import select
+
+from catalogue import titles
+from catalogue.api.deps import SessionDep, SettingsDep
+from catalogue.errors import NotFound
+from catalogue.models import Asset, RenditionFile, RenditionSet
+from catalogue.storage import make_storage
+from catalogue.web import views
+from catalogue.web.pages import PREFIX, AnyPage, PageRoute
+
+router = APIRouter(prefix=f"{PREFIX}/media", route_class=PageRoute, include_in_schema=False)
+
+_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".m4a": "audio/mp4",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".jpg": "image/jpeg",
+}
+
+
+def _type(path: str) -> str:
+    suffix = path[path.rfind(".") :].lower() if "." in path else ""
+    return _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+@router.get("/{asset_id}/{path:path}", response_model=None)
+def rendition_file(
+    session: SessionDep, settings: SettingsDep, user: AnyPage, asset_id: int, path: str
+) -> Response:
+    found = session.exec(
+        select(RenditionSet, RenditionFile, Asset)
+        .join(RenditionFile, RenditionFile.rendition_set_id == RenditionSet.id)  # type: ignore[arg-type]
+        .join(Asset, Asset.id == RenditionSet.asset_id)  # type: ignore[arg-type]
+        .where(RenditionSet.asset_id == asset_id, RenditionFile.path == path)
+    ).first()
+    if found is None:
+        raise NotFound(f"asset {asset_id} has no rendition file {path}")
+    rendition, file, asset = found
+    if not views.may_see_media(user):
+        titles.get_visible(session, user, asset.title_id)
+        if file.key != rendition.poster_key:
+            raise NotFound(f"asset {asset_id} has no rendition file {path}")
+    storage = make_storage(settings)
+    url = storage.presigned_url(file.key, expires_s=600)
+    if url:
+        return RedirectResponse(url, status_code=307)
+    return StreamingResponse(
+        storage.iter_bytes(file.key),
+        media_type=_type(path),
+        headers={"Content-Length": str(file.size), "Cache-Control": "private, max-age=300"},
+    )

@@ -1,0 +1,31 @@
+"""Uploading masters to a title: resumable (tus) with live probing and transcoding progress."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from catalogue import titles as service
+from catalogue.api.deps import SessionDep, SettingsDep
+from catalogue.models import AssetKind
+from catalogue.web import views
+from catalogue.web.pages import PREFIX, EditorPage, PageRoute, language_of, render
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/titles/{title_id}/upload", response_class=HTMLResponse)
+def upload_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: EditorPage, title_id: int
+) -> HTMLResponse:
+    title = service.to_public(session, [service.get_visible(session, user, title_id)])[0]
+    return render(
+        request,
+        "upload.html",
+        user,
+        title=title,
+        text=views.in_language(title, language_of(request, user)),
+        kinds=list(AssetKind),
+        assets=views.assets_of(session, title_id),
+        max_bytes=settings.upload_max_bytes,
+    )

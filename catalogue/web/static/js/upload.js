@@ -1,0 +1,205 @@
+// The upload page: a resumable tus upload with progress, speed and time left, then the file's
+// checking (probe) and renditions (transcode) followed live.
+"use strict";
+
+(function () {
+  const { api, format, size, duration, csrf, messages } = window.catalogue;
+  const text = messages("upload-messages");
+  const section = document.querySelector(".upload");
+  const titleId = section.dataset.titleId;
+  const maxBytes = Number(section.dataset.maxBytes);
+  const drop = section.querySelector(".drop");
+  const input = document.getElementById("file");
+  const kind = document.getElementById("asset-kind");
+  const box = section.querySelector(".progress-box");
+  const bar = box.querySelector("progress");
+  const figures = box.querySelector(".figures");
+  const after = box.querySelector(".after");
+  const pause = box.querySelector(".pause");
+  const resume = box.querySelector(".resume");
+  const storage = new tus.WebStorageUrlStorage();
+  let current = null;
+
+  // --- speed and time left over the last seconds, not since the start -----------------------
+  function meter() {
+    const samples = [];
+    return (bytes) => {
+      const now = performance.now();
+      samples.push([now, bytes]);
+      while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
+      const [t0, b0] = samples[0];
+      return now > t0 ? ((bytes - b0) * 1000) / (now - t0) : 0;
+    };
+  }
+
+  function start(file) {
+    if (file.size > maxBytes) {
+      box.hidden = false;
+      figures.textContent = format(text.too_large, { limit: size(maxBytes) });
+      return;
+    }
+    const speed = meter();
+    let assetId = null;
+    box.hidden = false;
+    box.querySelector(".file-name bdi").textContent = file.name;
+    after.replaceChildren();
+    const upload = new tus.Upload(file, {
+      endpoint: "/uploads",
+      chunkSize: 16 * 1024 * 1024,
+      retryDelays: [0, 1000, 3000, 5000, 10000],
+      headers: { "X-CSRF-Token": csrf },
+      metadata: { title_id: String(titleId), kind: kind.value, filename: file.name },
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      onAfterResponse(request, response) {
+        assetId = response.getHeader("Catalogue-Asset-Id") || assetId;
+      },
+      onProgress(sent, total) {
+        const rate = speed(sent);
+        bar.value = total ? (sent * 100) / total : 0;
+        figures.textContent = format(text.figures, {
+          done: size(sent), total: size(total), speed: size(rate),
+          left: rate > 0 ? duration((total - sent) / rate) : "…",
+        });
+      },
+      onError(error) {
+        const reason = (error.originalResponse && error.originalResponse.getBody()) || error.message;
+        let detail = reason;
+        try { detail = JSON.parse(reason).detail || reason; } catch (_) { /* plain text */ }
+        figures.textContent = format(text.failed, { reason: detail });
+        pause.hidden = true;
+        resume.hidden = false;
+      },
+      onSuccess() {
+        bar.value = 100;
+        figures.textContent = text.finishing;
+        pause.hidden = true;
+        section.dataset.assetId = assetId;
+        follow(assetId, after);
+      },
+    });
+    current = upload;
+    pause.hidden = false;
+    resume.hidden = true;
+    upload.findPreviousUploads().then((previous) => {
+      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    });
+  }
+
+  pause.addEventListener("click", () => {
+    if (!current) return;
+    current.abort();
+    pause.hidden = true;
+    resume.hidden = false;
+    figures.textContent = format(text.paused, {
+      done: size(Math.round((bar.value / 100) * current.file.size)), total: size(current.file.size),
+    });
+  });
+  resume.addEventListener("click", () => {
+    if (!current) return;
+    current.start();
+    resume.hidden = true;
+    pause.hidden = false;
+  });
+
+  // --- choosing a file: drop, click, or keyboard -----------------------------------------------
+  drop.addEventListener("click", () => input.click());
+  drop.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); }
+  });
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    if (event.dataTransfer.files.length) start(event.dataTransfer.files[0]);
+  });
+  input.addEventListener("change", () => { if (input.files.length) start(input.files[0]); });
+
+  // --- after the upload: checking, then renditions, followed live --------------------------------
+  function say(target, message, className) {
+    const line = document.createElement("p");
+    line.textContent = message;
+    if (className) line.className = className;
+    target.replaceChildren(line);
+    return line;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function jobFor(jobKind, assetId) {
+    const page = await api("GET", "/jobs?kind=" + jobKind + "&limit=50");
+    return page.items.find((job) => String(job.payload.asset_id) === String(assetId));
+  }
+
+  async function follow(assetId, target) {
+    let asset = await api("GET", "/assets/" + assetId);
+    while (!["ready", "rejected"].includes(asset.state)) {
+      say(target, text.states[asset.state] || asset.state);
+      await sleep(1000);
+      asset = await api("GET", "/assets/" + assetId);
+    }
+    if (asset.state === "rejected") {
+      const list = document.createElement("ul");
+      for (const reason of asset.rejection_reasons) {
+        const item = document.createElement("li");
+        item.textContent = reason;
+        list.appendChild(item);
+      }
+      say(target, text.rejected, "message error").after(list);
+      target.dataset.outcome = "rejected";
+      return;
+    }
+    let job = await jobFor("transcode_asset", assetId);
+    while (!job) { say(target, text.queued); await sleep(1000); job = await jobFor("transcode_asset", assetId); }
+    const progress = document.createElement("progress");
+    progress.max = 100;
+    const line = say(target, text.queued);
+    line.after(progress);
+    const done = (final) => {
+      if (final.status === "succeeded") {
+        const link = document.createElement("a");
+        link.href = text.title_page;
+        link.textContent = text.ready;
+        link.className = "button primary";
+        target.replaceChildren(link);
+        target.dataset.outcome = "ready";
+      } else {
+        say(target, format(text.transcode_failed, { reason: final.error || final.status }), "message error");
+        target.dataset.outcome = final.status;
+      }
+    };
+    if (["succeeded", "failed", "cancelled"].includes(job.status)) { done(job); return; }
+    const events = new EventSource("/jobs/" + job.id + "/events");
+    events.addEventListener("progress", (event) => {
+      job = JSON.parse(event.data);
+      progress.value = job.progress;
+      line.textContent = job.status === "queued" ? text.queued
+        : format(text.transcoding, { percent: window.catalogue.numbers.format(job.progress) + " %" });
+    });
+    events.addEventListener("end", () => { events.close(); done(job); });
+  }
+
+  // Rows still being checked or transcoded when the page was (re)loaded are followed too.
+  for (const row of document.querySelectorAll("tr[data-asset-id]")) {
+    const state = row.dataset.state;
+    if (["uploaded", "probing"].includes(state) || (state === "ready" && row.dataset.hasRenditions === "no")) {
+      follow(row.dataset.assetId, row.querySelector(".live"));
+    }
+  }
+
+  // Uploads this browser started for this title and did not finish: offer to continue them.
+  storage.findAllUploads().then((uploads) => {
+    const mine = uploads.filter((u) => u.metadata && u.metadata.title_id === String(titleId));
+    if (!mine.length) return;
+    const list = section.querySelector(".resumable ul");
+    for (const u of mine) {
+      const item = document.createElement("li");
+      item.textContent = u.metadata.filename + " · " + size(u.size) + " · " +
+        format(text.started, { when: new Date(u.creationTime).toLocaleString(window.catalogue.lang) });
+      list.appendChild(item);
+    }
+    section.querySelector(".resumable").hidden = false;
+  });
+})();
