@@ -11,6 +11,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from catalogue.models.jobs import Job
 
@@ -40,7 +41,8 @@ class JobTableCollector(Collector):
             "catalogue_jobs", "Jobs by kind and status", labels=["kind", "status"]
         )
         if self.engine is not None:
-            query = select(Job.kind, Job.status, func.count()).group_by(Job.kind, Job.status)
+            kind_col, status_col = col(Job.kind), col(Job.status)
+            query = select(kind_col, status_col, func.count()).group_by(kind_col, status_col)
             try:
                 with self.engine.connect() as connection:
                     for kind, status, count in connection.execute(query):

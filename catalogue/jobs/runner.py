@@ -102,15 +102,15 @@ def _run(
     if job.cancel_requested:
         return JobStatus.cancelled if store.cancelled(engine, job) else None
     if job.attempts > job.max_attempts:
-        error = (
+        gave_up = (
             f"gave up after {job.max_attempts} attempts: the worker running it stopped "
             "(killed, out of memory, or lost its database connection)"
         )
-        return JobStatus.failed if store.fail(engine, job, error) else None
+        return JobStatus.failed if store.fail(engine, job, gave_up) else None
     try:
         handler = handler_for(job.kind)
-    except UnknownJobKind as error:
-        return JobStatus.failed if store.fail(engine, job, str(error)) else None
+    except UnknownJobKind as unknown:
+        return JobStatus.failed if store.fail(engine, job, str(unknown)) else None
 
     stop = threading.Event()
     watch = Watch(engine, job, settings, stop, shutdown)

@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.types import utcnow
 
-_id = Job.id  # typed column handles for the statements below
-_status: Any = Job.status
+_id = col(Job.id)  # column handles, typed as columns for the statements below
+_status = col(Job.status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +34,8 @@ class Claimed:
 def _claimable(now: datetime) -> ColumnElement[bool]:
     # Queued and due, or running with an expired lease (its worker was killed or lost).
     return or_(
-        and_(_status == JobStatus.queued, Job.next_attempt_at <= now),  # type: ignore[arg-type]
-        and_(_status == JobStatus.running, Job.lease_until < now),  # type: ignore[arg-type,operator]
+        and_(_status == JobStatus.queued, col(Job.next_attempt_at) <= now),
+        and_(_status == JobStatus.running, col(Job.lease_until) < now),
     )
 
 
@@ -60,27 +61,37 @@ def claim(
             heartbeat_at=now,
             started_at=now,
             finished_at=None,
-            attempts=Job.attempts + 1,
+            attempts=col(Job.attempts) + 1,
         )
         .returning(
             _id,
-            Job.kind,
-            Job.payload,
-            Job.attempts,
-            Job.max_attempts,
-            Job.timeout_s,
-            Job.cancel_requested,
+            col(Job.kind),
+            col(Job.payload),
+            col(Job.attempts),
+            col(Job.max_attempts),
+            col(Job.timeout_s),
+            col(Job.cancel_requested),
         )
     )
     with engine.begin() as connection:
         row = connection.execute(statement).first()
     if row is None:
         return None
-    return Claimed(*row, worker_id=worker_id)
+    job_id_, kind, payload, attempts, max_attempts, timeout_s, cancel = row
+    return Claimed(
+        id=job_id_,
+        kind=kind,
+        payload=payload,
+        attempts=attempts,
+        max_attempts=max_attempts,
+        timeout_s=timeout_s,
+        cancel_requested=cancel,
+        worker_id=worker_id,
+    )
 
 
 def _owned(job: Claimed) -> ColumnElement[bool]:
-    return and_(_id == job.id, Job.worker_id == job.worker_id, _status == JobStatus.running)  # type: ignore[arg-type]
+    return and_(_id == job.id, col(Job.worker_id) == job.worker_id, _status == JobStatus.running)
 
 
 def heartbeat(engine: Engine, job: Claimed, lease_s: float) -> bool | None:
@@ -90,7 +101,7 @@ def heartbeat(engine: Engine, job: Claimed, lease_s: float) -> bool | None:
         update(Job)
         .where(_owned(job))
         .values(lease_until=now + timedelta(seconds=lease_s), heartbeat_at=now)
-        .returning(Job.cancel_requested)
+        .returning(col(Job.cancel_requested))
     )
     with engine.begin() as connection:
         row = connection.execute(statement).first()
@@ -160,7 +171,7 @@ def release(engine: Engine, job: Claimed) -> bool:
         engine,
         job,
         status=JobStatus.queued,
-        attempts=Job.attempts - 1,
+        attempts=col(Job.attempts) - 1,
         message="returned to the queue: its worker shut down",
         lease_until=None,
         dispatched_at=None,
@@ -180,12 +191,12 @@ def due_for_dispatch(engine: Engine, stale_after_s: float, limit: int = 500) -> 
     pick = (
         select(_id)
         .where(_claimable(now))
-        .where(or_(Job.dispatched_at.is_(None), Job.dispatched_at < stale))  # type: ignore[union-attr,operator]
+        .where(or_(col(Job.dispatched_at).is_(None), col(Job.dispatched_at) < stale))
         .order_by(_id)
         .limit(limit)
     )
     with engine.begin() as connection:
-        ids = [row[0] for row in connection.execute(pick)]
+        ids = [job_id for (job_id,) in connection.execute(pick) if job_id is not None]
         if ids:
-            connection.execute(update(Job).where(_id.in_(ids)).values(dispatched_at=now))  # type: ignore[union-attr]
+            connection.execute(update(Job).where(_id.in_(ids)).values(dispatched_at=now))
     return ids
