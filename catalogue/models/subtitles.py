@@ -115,9 +115,7 @@ class SubtitleRevision(SQLModel, table=True):
     """Every text a track has had: retiming makes a new revision, never overwrites one."""
 
     __tablename__ = "subtitle_revision"
-    __table_args__ = (
-        UniqueConstraint("track_id", "number", name="uq_subtitle_revision_number"),
-    )
+    __table_args__ = (UniqueConstraint("track_id", "number", name="uq_subtitle_revision_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     track_id: int = Field(
@@ -177,7 +175,13 @@ class AssetAudioLanguage(SQLModel, table=True):
 
 # --- API models -------------------------------------------------------------------------------
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# Shown in players and written into playlists: no double quotes or line breaks.
+Label = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=r'^[^"\r\n]*$'
+    ),
+]
 
 
 class FindingPublic(SQLModel):
