@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 HandlerFn = Callable[["JobContext"], "dict[str, Any] | None"]
 
 # Modules whose import registers the product's handlers; workers import them all at start.
-HANDLER_MODULES: tuple[str, ...] = ("catalogue.jobs.transcode", "catalogue.ingest.probing")
+HANDLER_MODULES: tuple[str, ...] = (
+    "catalogue.jobs.transcode",
+    "catalogue.ingest.probing",
+    "catalogue.subtitles.jobs",
+)
 
 
 @dataclass(frozen=True, slots=True)

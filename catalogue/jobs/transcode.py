@@ -29,6 +29,7 @@ from catalogue.models.renditions import RenditionFile, RenditionSet
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from catalogue.storage import ObjectNotFound, make_storage
+from catalogue.subtitles import delivery as subtitle_delivery
 from transcoder import pipeline
 from transcoder.config import TranscoderConfig
 from transcoder.profiles import DEFAULT_LADDER, Ladder, load_ladder
@@ -135,6 +136,9 @@ def transcode_asset_job(ctx: JobContext) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
     with ctx.session() as session:
         row = record(session, asset_id, ctx.job_id, prefix, made)
+        # The new set replaced the old one with its subtitle groups: deliver them again.
+        subtitle_delivery.after_renditions_published(session, ctx.settings, storage, asset_id)
+        session.refresh(row)
         summary = {
             "asset_id": asset_id,
             "rendition_set_id": row.id,
