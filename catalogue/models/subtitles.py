@@ -178,9 +178,7 @@ class AssetAudioLanguage(SQLModel, table=True):
 # Shown in players and written into playlists: no double quotes or line breaks.
 Label = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=100, pattern=r'^[^"\r\n]*$'
-    ),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r'^[^"\r\n]*$'),
 ]
 
 
