@@ -6,6 +6,7 @@ flat whatever the file size. Every answer carries `Tus-Resumable`, errors includ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -27,7 +28,7 @@ from catalogue.models import Upload
 
 log = logging.getLogger("catalogue.ingest")
 
-FLUSH_BYTES = 1024 * 1024  # written and hashed in a worker thread per MiB
+FLUSH_BYTES = 4 * 1024 * 1024  # written and hashed in a worker thread per 4 MiB
 
 
 class TusRoute(APIRoute):
@@ -234,8 +235,13 @@ async def _append(
 
 
 async def _receive(request: Request, patch: StagedPatch, *, room: int) -> bool:
-    """Stream the body into `patch`; False when the client went away mid-body."""
+    """Stream the body into `patch`; False when the client went away mid-body.
+
+    Double-buffered: one buffer is written and hashed in a worker thread while the next is
+    received, so the socket is not paused for the disk (at most two buffers in memory)."""
     buffer = bytearray()
+    writing: asyncio.Future[None] | None = None
+    whole = True
     try:
         async for chunk in request.stream():
             if patch.received + len(buffer) + len(chunk) > room:
@@ -244,11 +250,15 @@ async def _receive(request: Request, patch: StagedPatch, *, room: int) -> bool:
                 )
             buffer += chunk
             if len(buffer) >= FLUSH_BYTES:
-                await run_in_threadpool(patch.write, buffer)
+                if writing is not None:
+                    await writing
+                writing = asyncio.ensure_future(run_in_threadpool(patch.write, buffer))
                 buffer = bytearray()
-        whole = True
     except ClientDisconnect:
         whole = False
+    finally:
+        if writing is not None:
+            await writing
     if buffer:
         await run_in_threadpool(patch.write, buffer)
     return whole
