@@ -1,0 +1,160 @@
+"""Job-system overhead: what enqueue + claim + lease heartbeat + record cost per job, against
+calling the same handler directly, and against the size of real work (a small transcode).
+
+    uv run python bench/job_overhead_bench.py [--jobs 300] [--postgres URL]
+
+All figures are measured in this run on the same database (a fresh SQLite file by default) and
+printed as ratios: per-job overhead in milliseconds, the embedded pool (2 threads) against one
+thread, and a transcode through the job system against the same transcode called directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from catalogue import migrate
+from catalogue.db import make_engine
+from catalogue.jobs import JobContext, enqueue, register
+from catalogue.jobs.pool import WorkerPool, run_until_idle
+from catalogue.jobs.registry import load_handlers
+from catalogue.models.jobs import JobStatus
+from catalogue.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "jobs"))
+
+
+@register("bench_noop", timeout_s=60, max_attempts=1)
+def noop(ctx: JobContext) -> dict[str, Any]:
+    ctx.progress(1.0, "done")
+    return {"n": ctx.payload["n"]}
+
+
+def settings_for(data_dir: Path, url: str | None) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        job_pool_enabled=False,
+        job_poll_s=0.05,
+        job_heartbeat_s=2.0,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+def fresh(settings: Settings) -> Any:
+    engine = make_engine(settings)
+    if settings.database_url:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    return engine
+
+
+def enqueue_many(engine: Any, count: int) -> None:
+    with Session(engine) as session:
+        for n in range(count):
+            enqueue(session, "bench_noop", {"n": n})
+        session.commit()
+
+
+def direct(count: int) -> float:
+    class Ctx:
+        payload: dict[str, Any]
+
+        def progress(self, fraction: float, message: str | None = None) -> None: ...
+
+    started = time.perf_counter()
+    for n in range(count):
+        ctx = Ctx()
+        ctx.payload = {"n": n}
+        json.dumps(noop(ctx))  # type: ignore[arg-type]
+    return time.perf_counter() - started
+
+
+def through_jobs(engine: Any, settings: Settings, count: int) -> float:
+    started = time.perf_counter()
+    enqueue_many(engine, count)
+    done = run_until_idle(engine, settings, max_jobs=count)
+    assert len(done) == count and all(s is JobStatus.succeeded for _, s in done)
+    return time.perf_counter() - started
+
+
+def through_pool(engine: Any, settings: Settings, count: int, size: int) -> float:
+    pool = WorkerPool(engine, settings, size)
+    started = time.perf_counter()
+    enqueue_many(engine, count)
+    pool.start()
+    pool.notify([])
+    with Session(engine) as session:
+        while session.exec(text("SELECT count(*) FROM job WHERE status = 'queued'")).one()[0]:  # type: ignore[call-overload]
+            time.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    pool.stop()
+    return elapsed
+
+
+def transcode_ratio(engine: Any, settings: Settings, work: Path) -> tuple[float, float]:
+    from _media import TINY_LADDER, make_clip, ready_asset, write_ladder
+
+    from catalogue.jobs.transcode import transcoder_config
+    from transcoder.pipeline import transcode
+
+    clip = make_clip(work / "clip.mp4", seconds=6.0, size="640x360")
+    cfg = transcoder_config(settings, 600)
+    tiny = settings.model_copy(update={"transcode_ladder": write_ladder(work)})
+    bare, job = [], []
+    for _ in range(2):  # alternated, best of two: the machine may be shared
+        started = time.perf_counter()
+        transcode(cfg, clip, work / "direct", TINY_LADDER)
+        bare.append(time.perf_counter() - started)
+        with Session(engine) as session:
+            ready_asset(session, tiny, clip)  # queues its transcode
+        started = time.perf_counter()
+        [(_, status)] = run_until_idle(engine, tiny)
+        assert status is JobStatus.succeeded
+        job.append(time.perf_counter() - started)
+    return min(bare), min(job)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument("--postgres", help="postgresql+psycopg://... (its public schema is wiped)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        settings = settings_for(work, args.postgres)
+        engine = fresh(settings)
+        load_handlers()  # imports are not overhead per job: workers do them once at start
+        n = args.jobs
+        base = direct(n)
+        one = through_jobs(engine, settings, n)
+        pool = through_pool(engine, settings, n, 2)
+        bare, job = transcode_ratio(engine, settings, work)
+        with Session(engine) as session:
+            total = session.exec(text("SELECT count(*) FROM job")).one()[0]  # type: ignore[call-overload]
+        assert total == 2 * n + 2, total
+    where = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"{n} no-op jobs on {where}")
+    print(f"  direct handler calls        {base * 1000:8.1f} ms  ({base / n * 1e6:.1f} us/job)")
+    print(
+        f"  through jobs, one thread    {one * 1000:8.1f} ms  ({(one - base) / n * 1000:.2f} ms overhead/job)"
+    )
+    print(
+        f"  through the embedded pool   {pool * 1000:8.1f} ms  (2 threads / 1 thread: {pool / one:.2f}x)"
+    )
+    print(f"  jobs / direct               {one / base:8.0f}x")
+    print("tiny-ladder transcode of a 6 s 640x360 clip")
+    print(f"  direct {bare:.2f} s, as a job {job:.2f} s: job / direct {job / bare:.3f}x")
+
+
+if __name__ == "__main__":
+    main()
