@@ -14,7 +14,15 @@ from catalogue.models import User
 from catalogue.security import verify_password
 from catalogue.web import i18n
 from catalogue.web import session as web_session
-from catalogue.web.pages import PREFIX, SIGN_IN, AnyPage, PageRoute, render, viewer
+from catalogue.web.pages import (
+    PREFIX,
+    SIGN_IN,
+    AnyPage,
+    PageRoute,
+    language_of,
+    render,
+    viewer,
+)
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
@@ -52,22 +60,21 @@ def sign_in(
     """A login form posted from another site is refused (login CSRF)."""
     if not web_session.same_origin(request):
         raise Forbidden("cross-site sign-in refused: use the catalogue's own sign-in page")
-    t = i18n.translations(i18n.choose(None, request.cookies.get(i18n.LANGUAGE_COOKIE),
-                                      request.headers.get("accept-language"))).gettext
+    gettext = i18n.translations(language_of(request, None)).gettext
     user: User | None = None
     if token.strip():
         try:
             user = user_for_token(session, token.strip())
         except CatalogueError:
-            return _sign_in_page(request, t("This token is unknown, revoked or expired."), next, 401)
+            return _sign_in_page(request, gettext("This token is unknown, revoked or expired."), next, 401)
     elif username.strip() and password:
         found = session.exec(select(User).where(User.username == username.strip())).first()
         if found is None or not found.is_active or not verify_password(password, found.password_hash):
-            return _sign_in_page(request, t("Wrong user name or password."), next, 401)
+            return _sign_in_page(request, gettext("Wrong user name or password."), next, 401)
         user = found
     else:
         return _sign_in_page(
-            request, t("Enter an API token, or a user name and a password."), next, 422
+            request, gettext("Enter an API token, or a user name and a password."), next, 422
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
