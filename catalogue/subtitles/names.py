@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import langcodes
+from babel import Locale, UnknownLocaleError
 
 from catalogue.models import SubtitleTrack
 from catalogue.models.subtitles import SubtitleKind
@@ -10,8 +10,17 @@ from catalogue.models.subtitles import SubtitleKind
 _SUFFIX = {SubtitleKind.captions: " (SDH)", SubtitleKind.forced: " (forced)"}
 
 
+def language_autonym(tag: str) -> str:
+    """"Русский", "Қазақ тілі", "中文 (简体)": what a viewer of that language looks for."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+        name = locale.get_display_name(locale) or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:]
+
+
 def display_name(track: SubtitleTrack) -> str:
     if track.label:
         return track.label
-    name = langcodes.Language.get(track.language).display_name(track.language)
-    return name[:1].upper() + name[1:] + _SUFFIX.get(SubtitleKind(track.kind), "")
+    return language_autonym(track.language) + _SUFFIX.get(SubtitleKind(track.kind), "")

@@ -1,0 +1,157 @@
+"""Subtitle files as partners send them, a tiny ladder, small real clips and API helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from catalogue.models import Asset, AssetState
+from catalogue.settings import Settings
+from catalogue.storage import make_storage
+from transcoder.config import TranscoderConfig
+from transcoder.profiles import (
+    AudioProfile,
+    DeliveryProfile,
+    Ladder,
+    Rung,
+    StoryboardProfile,
+    ladder_to_dict,
+)
+from transcoder.run import run_ffmpeg
+
+RUSSIAN_SRT = (
+    "1\r\n00:00:01,000 --> 00:00:03,000\r\nПривет, как дела?\r\n\r\n"
+    "2\r\n00:00:04,000 --> 00:00:06,000\r\nВсё хорошо, спасибо.\r\n"
+)
+CHINESE_SRT = (
+    "1\n00:00:01,000 --> 00:00:03,000\n你好，欢迎来到电影节。\n\n"
+    "2\n00:00:04,000 --> 00:00:06,000\n我们明天见。\n"
+)
+ENGLISH_SRT = (
+    "1\n00:00:00,500 --> 00:00:02,000\nThe steppe wind\n\n"
+    "2\n00:00:02,200 --> 00:00:02,900\nis rising.\n"
+)
+# What arrives from subtitling houses: BOM, CRLF, blank lines before and between cues, a
+# numbering gap, dots for commas, spaces at line ends and no final line break.
+MESSY_SRT = (
+    "\ufeff\r\n\r\n1\r\n00:00:01,000 --> 00:00:02,500  \r\nOne  \r\n\r\n\r\n"
+    "3\r\n00:00:03.000 --> 00:00:04.500\r\n<i>Two</i>\r\nlines\r\n\r\n"
+    "4\r\n00:00:05,000 --> 00:00:06,000\r\nThree"
+)
+ASS = """[Script Info]
+ScriptType: v4.00+
+PlayResX: 384
+PlayResY: 288
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 0,0:00:01.00,0:00:03.00,Default,,0,0,0,,Бiз кинотеатрда\\Nкездесеміз
+Dialogue: 0,0:00:04.00,0:00:06.00,Default,,0,0,0,,{\\i1}Сау болыңыз{\\i0}
+"""
+TTML = """<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="fr"><body><div>
+<p begin="00:00:01.000" end="00:00:03.000">Bonjour à tous</p>
+<p begin="00:00:04.000" end="00:00:06.000">À demain</p>
+</div></body></tt>
+"""
+BROKEN_SRT = (
+    "1\n00:00:01,000 --> 00:00:02,000\nFine\n\n"
+    "2\n00:00:03,000 --> later\nBroken timing\n"
+)
+OVERLAPPING_SRT = (
+    "1\n00:00:01,000 --> 00:00:03,000\nFirst\n\n"
+    "2\n00:00:02,500 --> 00:00:04,000\nSecond starts too early\n\n"
+    "3\n00:00:05,000 --> 00:00:05,900\nThis one is far too long to be read in under a second at all\n"
+)
+
+TINY_LADDER = Ladder(
+    name="tiny",
+    rungs=(Rung("r240", 240, 300, 350, 600), Rung("r144", 144, 150, 180, 300, h264_profile="main")),
+    segment_seconds=1,
+    preset="ultrafast",
+    audio=AudioProfile(kbps=64),
+    delivery=DeliveryProfile(height=240, video_kbps=400, audio_kbps=96),
+    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
+)
+
+
+def write_tiny_ladder(directory: Path) -> Path:
+    path = directory / "tiny-ladder.json"
+    path.write_text(json.dumps(ladder_to_dict(TINY_LADDER)))
+    return path
+
+
+def make_clip(path: Path, seconds: float = 3.0) -> Path:
+    video = f"color=c=0x204060:size=320x240:rate=25:duration={seconds}"
+    tone = f"sine=frequency=440:sample_rate=48000:duration={seconds}"
+    run_ffmpeg(
+        TranscoderConfig(),
+        ["-v", "error", "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", tone,
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=kaz", "-shortest",
+         "-y", str(path)],
+        inputs=[],
+        own_inputs=[video, tone],
+        timeout=120,
+    )  # fmt: skip
+    return path
+
+
+def ready_asset(
+    session: Session,
+    settings: Settings,
+    title_id: int,
+    master: Path,
+    technical: dict[str, Any] | None = None,
+) -> Asset:
+    """A probed, accepted master in storage; committing it queues its transcode."""
+    asset = Asset(
+        title_id=title_id, kind="main", state=AssetState.uploaded,
+        original_filename=master.name, size=master.stat().st_size,
+    )  # fmt: skip
+    session.add(asset)
+    session.flush()
+    key = f"assets/{asset.id}/master{master.suffix}"
+    make_storage(settings).put_file(master, key)
+    asset.storage_key = key
+    asset.technical = technical
+    asset.state = AssetState.ready
+    session.add(asset)
+    session.commit()
+    session.refresh(asset)
+    return asset
+
+
+def create_title(client: TestClient, headers: dict[str, str], language: str = "kk") -> int:
+    response = client.post(
+        "/titles",
+        headers=headers,
+        json={"kind": "drama", "original_title": "Дала желі", "original_language": language},
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def upload(
+    client: TestClient,
+    headers: dict[str, str],
+    title_id: int,
+    data: bytes,
+    language: str,
+    kind: str = "subtitles",
+    filename: str = "subs.srt",
+) -> Any:
+    return client.post(
+        f"/titles/{title_id}/subtitles",
+        headers=headers,
+        files={"file": (filename, data, "application/octet-stream")},
+        data={"language": language, "kind": kind},
+    )
