@@ -30,6 +30,10 @@ as_pg "$PG_BIN/createdb" -h "$PG_SOCKET" -p "$PG_PORT" -U postgres catalogue_tes
 REDIS_PORT="${CATALOGUE_REDIS_PORT:-63799}"
 REDIS_ROOT="${CATALOGUE_REDIS_ROOT:-/tmp/catalogue-test-redis}"
 if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+# Browser tests drive Debian's Chromium (no Playwright browser download); CJK fonts so that Chinese
+# titles render in the pages' screenshots.
+if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then apt_install fonts-noto-cjk; fi
 # A server left by an interrupted run is shut down first (it may still be writing its log).
 redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
