@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, column, delete, func, literal_column, or_, table
+from sqlalchemy import ColumnElement, and_, bindparam, column, delete, func, literal_column, or_, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
@@ -17,11 +17,11 @@ from catalogue import search
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.models import (
     Campaign,
-    Role,
     Title,
     TitleCampaign,
     TitleKind,
     TitleLocalization,
+    TitleSearch,
     TitleStatus,
     TitleTag,
     User,
@@ -36,6 +36,7 @@ from catalogue.models.titles import (
     TitleUpdate,
 )
 from catalogue.models.types import utcnow
+from catalogue.rights import access
 
 
 class TitleSort(StrEnum):
@@ -63,15 +64,14 @@ class TitleFilters:
     parent_id: int | None = None
 
 
-def visible(user: User) -> ColumnElement[bool]:
-    """What a caller may see. Partners see published titles only (rights narrow this further)."""
-    if user.role == Role.partner:
-        return Title.status == TitleStatus.published  # type: ignore[return-value]
-    return literal_column("1") == literal_column("1")
+def visible(session: Session, user: User) -> ColumnElement[bool]:
+    """What a caller may see: staff everything; partners published titles with an active rights
+    window covering their territory today (catalogue.rights.access)."""
+    return access.title_clause(session, user)
 
 
 def get_visible(session: Session, user: User, title_id: int) -> Title:
-    title = session.exec(select(Title).where(Title.id == title_id, visible(user))).first()
+    title = session.exec(select(Title).where(Title.id == title_id, visible(session, user))).first()
     if title is None:
         raise NotFound(f"title {title_id} not found")
     return title
@@ -96,25 +96,28 @@ def _search_clause(session: Session, query: str) -> tuple[ColumnElement[bool], A
         )
         return Title.id == matched.c.rowid, matched
     tsq = func.to_tsquery("simple", bindparam("tsq", search.tsquery(terms)))
-    return literal_column("title.search_vector").op("@@")(tsq), tsq
+    return literal_column("title_search.search_vector").op("@@")(tsq), tsq
+
+
+def _tag_family(column: Any, language: str) -> ColumnElement[bool]:
+    # 'zh' finds 'zh', 'zh-Hans' and 'zh-Hant'. A range rather than LIKE so that the index is used:
+    # every 'zh-...' tag sorts between 'zh-' and 'zh.' ('-' is 0x2D, '.' is 0x2E).
+    return or_(column == language, and_(column > f"{language}-", column < f"{language}."))
 
 
 def _language_match(language: str) -> ColumnElement[bool]:
-    # 'zh' finds 'zh-Hans' and 'zh-Hant'; 'zh-Hans' finds only itself.
-    localized = select(TitleLocalization.title_id).where(
-        or_(
-            TitleLocalization.language == language, TitleLocalization.language.like(f"{language}-%")
-        )  # type: ignore[attr-defined]
+    # EXISTS probes the (title_id, language) index per candidate title; an IN list would first
+    # materialise every title in that language, which is most of a large catalogue.
+    localized = (
+        select(TitleLocalization.id)
+        .where(TitleLocalization.title_id == Title.id, _tag_family(TitleLocalization.language, language))
+        .exists()
     )
-    return or_(
-        Title.original_language == language,
-        Title.original_language.like(f"{language}-%"),  # type: ignore[attr-defined]
-        Title.id.in_(localized),  # type: ignore[union-attr]
-    )
+    return or_(_tag_family(Title.original_language, language), localized)
 
 
 def _filtered(session: Session, user: User, filters: TitleFilters, sort: TitleSort) -> Select[Any]:
-    statement: Select[Any] = select(Title).where(visible(user))
+    statement: Select[Any] = select(Title).where(visible(session, user))
     statement = statement.where(
         Title.parent_id == filters.parent_id if filters.parent_id else Title.parent_id.is_(None)  # type: ignore[union-attr]
     )
@@ -149,8 +152,8 @@ def _filtered(session: Session, user: User, filters: TitleFilters, sort: TitleSo
             statement = statement.join(extra, condition)
             rank = extra.c.rank  # bm25: lower is better
         else:
-            statement = statement.where(condition)
-            rank = -func.ts_rank(literal_column("title.search_vector"), extra)
+            statement = statement.join(TitleSearch, TitleSearch.title_id == Title.id).where(condition)  # type: ignore[arg-type]
+            rank = -func.ts_rank(literal_column("title_search.search_vector"), extra)
     return _ordered(statement, sort, rank)
 
 
@@ -175,9 +178,9 @@ def list_titles(
     session: Session, user: User, filters: TitleFilters, sort: TitleSort, limit: int, offset: int
 ) -> tuple[list[Title], int]:
     statement = _filtered(session, user, filters, sort)
-    total = session.exec(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    ).one()
+    # Count with the same FROM and WHERE but no columns: no row is read that an index can answer.
+    counting = statement.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    total = session.exec(counting).one()
     rows = session.exec(statement.limit(limit).offset(offset)).all()
     return list(rows), int(total)
 
@@ -226,7 +229,7 @@ def to_public(session: Session, titles: Sequence[Title]) -> list[TitlePublic]:
         languages = sorted({title.original_language, *(loc.language for loc in locs)})
         result.append(
             TitlePublic(
-                **title.model_dump(exclude={"search_document"}),
+                **title.model_dump(),
                 localizations=[
                     LocalizationPublic(
                         language=loc.language, title=loc.title, synopsis=loc.synopsis
@@ -349,11 +352,15 @@ def _replace_related(
 
 def _refresh_search_document(session: Session, title: Title) -> None:
     texts = [title.original_title]
-    for loc in session.exec(
-        select(TitleLocalization).where(TitleLocalization.title_id == title.id)
-    ):
+    for loc in session.exec(select(TitleLocalization).where(TitleLocalization.title_id == title.id)):
         texts.extend([loc.title, loc.synopsis])
-    title.search_document = search.document_tokens(*texts)
+    document = search.document_tokens(*texts)
+    row = session.get(TitleSearch, title.id)
+    if row is None:
+        session.add(TitleSearch(title_id=title.id, document=document))  # type: ignore[arg-type]
+    elif row.document != document:
+        row.document = document
+        session.add(row)
 
 
 def _flush(session: Session, title: Title) -> None:
@@ -390,7 +397,7 @@ def _duplicate_message(error: IntegrityError, title: Title) -> str:
 def episodes_of(session: Session, user: User, series: Title) -> list[Title]:
     statement = (
         select(Title)
-        .where(Title.parent_id == series.id, visible(user))
+        .where(Title.parent_id == series.id, visible(session, user))
         .order_by(Title.season_number, Title.episode_number, Title.id)  # type: ignore[arg-type]
     )
     return list(session.exec(statement).all())

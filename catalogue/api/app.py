@@ -18,6 +18,7 @@ from catalogue.api.routes import (
     jobs,
     partners,
     renditions,
+    rights,
     subtitles,
     titles,
     uploads,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (health, titles, campaigns, partners, users, jobs, uploads, assets, renditions):
         app.include_router(module.router)
     app.include_router(subtitles.router)
+    app.include_router(rights.router)
     web.install(app)  # the pages and their static files
 
     @app.exception_handler(CatalogueError)

@@ -162,3 +162,44 @@ class WindowPublic(SQLModel):
     status: WindowStatus
     created_at: datetime
     updated_at: datetime
+
+
+class ReasonPublic(SQLModel):
+    code: str = Field(
+        description="no_rights, inactive, other_media, licensed_to_other_partner, "
+        "exclusive_to_other_partner, language_not_licensed, holdback, outside_period, too_short"
+    )
+    country: str
+    detail: str
+    window_ids: list[int]
+
+
+class AvailabilityItem(SQLModel):
+    title_id: int
+    original_title: str
+    available: bool
+    countries: list[str] = Field(description="where it may be screened over the period")
+    window_ids: list[int]
+    reasons: list[ReasonPublic] = Field(description="why not, for each other country")
+
+
+class AvailabilityPage(SQLModel):
+    countries: list[str]
+    starts_on: date
+    ends_on: date
+    match: str
+    items: list[AvailabilityItem]
+
+
+class RowError(SQLModel):
+    row: int = Field(description="1-based row in the sheet, the header being row 1")
+    column: str | None
+    message: str
+
+
+class ImportReport(SQLModel):
+    rows: int
+    created: int
+    updated: int
+    skipped: int
+    errors: list[RowError]

@@ -206,6 +206,9 @@ def test_partner_sees_only_published_titles(client: TestClient, actors: Actors) 
     draft = create(client, actors)
     published = create(client, actors, original_title="丝路回响")
     publish(client, actors, published["id"])
+    for title in (draft, published):  # licensed everywhere: only the status tells them apart
+        window = {"title_id": title["id"], "media_right": "public_screening", "territories": ["world"], "starts_on": "2000-01-01"}
+        assert client.post("/rights/windows", json=window, headers=actors.programmer).status_code == 201
     listed = client.get("/titles", headers=actors.partner).json()
     assert [t["id"] for t in listed["items"]] == [published["id"]]
     assert client.get(f"/titles/{draft['id']}", headers=actors.partner).status_code == 404

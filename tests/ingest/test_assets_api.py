@@ -40,6 +40,8 @@ def test_unknown_title_or_asset_is_404(client: TestClient, actors: Actors) -> No
 
 def test_partners_get_404_on_assets(client: TestClient, actors: Actors, title_id: int) -> None:
     client.post(f"/titles/{title_id}/status", headers=actors.editor, json={"status": "published"})
+    window = {"title_id": title_id, "media_right": "public_screening", "territories": ["world"], "starts_on": "2000-01-01"}
+    client.post("/rights/windows", json=window, headers=actors.programmer)  # partners see licensed titles
     done = upload_bytes(client, actors.editor, b"m" * 10, title_id)
     assert client.get(f"/titles/{title_id}", headers=actors.partner).status_code == 200
     assert client.get(f"/titles/{title_id}/assets", headers=actors.partner).status_code == 404

@@ -1,0 +1,204 @@
+"""Rights windows, availability ("what may be screened there, and why not"), avails import/export.
+
+Staff read rights; admins and programmers change them. Partners get 404 here: rights terms
+between the broadcaster and other partners are not theirs to read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
+
+from catalogue.api.deps import Programmer, SessionDep, Staff
+from catalogue.api.responses import errors
+from catalogue.errors import InvalidInput, NotFound
+from catalogue.models import RightsWindow, RightsWindowCountry, Title
+from catalogue.models.rights import (
+    AvailabilityPage,
+    ImportReport,
+    MediaRight,
+    WindowCreate,
+    WindowPublic,
+    WindowStatus,
+    WindowUpdate,
+)
+from catalogue.rights import avails, store
+from catalogue.rights import service as rights_service
+from catalogue.rights.availability import Query as AvailabilityQuery
+from catalogue.rights.windows import Match, Period
+from catalogue.validation import country_code, language_tag
+
+router = APIRouter(tags=["rights"])
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@router.get("/rights/windows", response_model=list[WindowPublic], responses=errors())
+def list_windows(
+    session: SessionDep,
+    user: Staff,
+    title_id: int | None = None,
+    country: Annotated[str | None, Query(max_length=2)] = None,
+    window_status: Annotated[WindowStatus | None, Query(alias="status")] = None,
+    contract_ref: Annotated[str | None, Query(max_length=100)] = None,
+) -> list[WindowPublic]:
+    statement = select(RightsWindow).order_by(col(RightsWindow.title_id), col(RightsWindow.id))
+    if title_id is not None:
+        statement = statement.where(RightsWindow.title_id == title_id)
+    if country:
+        code = _country(country)
+        here = select(RightsWindowCountry.window_id).where(RightsWindowCountry.country == code)
+        statement = statement.where(col(RightsWindow.id).in_(here))
+    if window_status:
+        statement = statement.where(RightsWindow.status == window_status)
+    if contract_ref:
+        statement = statement.where(RightsWindow.contract_ref == contract_ref)
+    return store.to_public(session, session.exec(statement).all())
+
+
+@router.post(
+    "/rights/windows",
+    response_model=WindowPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(409),
+)
+def create_window(session: SessionDep, user: Programmer, body: WindowCreate) -> WindowPublic:
+    """Grant a media right on a title for territories, dates and languages (409 when it would
+    overlap an exclusive grant to someone else)."""
+    return store.to_public(session, [store.create(session, body)])[0]
+
+
+@router.get("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404))
+def read_window(session: SessionDep, user: Staff, window_id: int) -> WindowPublic:
+    return store.to_public(session, [store.get(session, window_id)])[0]
+
+
+@router.put("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404, 409))
+def replace_window(
+    session: SessionDep, user: Programmer, window_id: int, body: WindowUpdate
+) -> WindowPublic:
+    """Replace a window's terms (e.g. set status to `terminated`)."""
+    row = store.get(session, window_id)
+    store.save(session, body, row.title_id, row)
+    session.commit()
+    session.refresh(row)
+    return store.to_public(session, [row])[0]
+
+
+@router.delete(
+    "/rights/windows/{window_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404)
+)
+def delete_window(session: SessionDep, user: Programmer, window_id: int) -> Response:
+    store.delete_window(session, store.get(session, window_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/titles/{title_id}/rights", response_model=list[WindowPublic], responses=errors(404))
+def title_windows(session: SessionDep, user: Staff, title_id: int) -> list[WindowPublic]:
+    if session.get(Title, title_id) is None:
+        raise NotFound(f"title {title_id} not found")
+    rows = session.exec(
+        select(RightsWindow).where(RightsWindow.title_id == title_id).order_by(col(RightsWindow.id))
+    ).all()
+    return store.to_public(session, rows)
+
+
+@router.get("/availability", response_model=AvailabilityPage, responses=errors())
+def availability(
+    session: SessionDep,
+    user: Staff,
+    country: Annotated[str | None, Query(max_length=2, description="ISO 3166-1 alpha-2")] = None,
+    region: Annotated[
+        str | None, Query(max_length=80, description="UN M49 name or code, e.g. 'Central Asia'")
+    ] = None,
+    starts_on: Annotated[date | None, Query(alias="from")] = None,
+    ends_on: Annotated[date | None, Query(alias="to")] = None,
+    match: Match = Match.covers,
+    min_days: Annotated[int, Query(ge=0, le=3660)] = 0,
+    right: Annotated[list[MediaRight] | None, Query()] = None,
+    language: Annotated[str | None, Query(max_length=35)] = None,
+    partner_id: int | None = None,
+    available: Annotated[
+        bool | None, Query(description="only titles that are (not) available")
+    ] = None,
+) -> AvailabilityPage:
+    """Which published titles may be screened in a country or region over a period; for each
+    that may not, why (no rights there, window outside the period, language not licensed,
+    exclusive to another partner, holdback, ...)."""
+    if (country is None) == (region is None):
+        raise InvalidInput("give exactly one of country=KZ or region=Central Asia")
+    countries = frozenset({_country(country)}) if country else rights_service.region(region or "")
+    start = starts_on or rights_service.today()
+    try:
+        period = Period(start, ends_on or start)
+    except ValueError as error:
+        raise InvalidInput(f"to: {error}") from None
+    if language is not None:
+        try:
+            language = language_tag(language)
+        except ValueError as error:
+            raise InvalidInput(f"language: {error}") from None
+    query = AvailabilityQuery(
+        countries=countries,
+        period=period,
+        match=match,
+        min_days=min_days,
+        media_rights=frozenset(right or ()),
+        language=language,
+        partner_id=partner_id,
+    )
+    return rights_service.availability_page(session, query, available)
+
+
+@router.get(
+    "/rights/export",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                avails.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+            "description": "every window, one row each, in the avails layout",
+        },
+        **errors(),
+    },
+)
+def export_windows(
+    session: SessionDep,
+    user: Staff,
+    file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
+) -> Response:
+    """Rights windows as an avails sheet (CSV or XLSX); the same layout imports back."""
+    body = avails.export(session, file_format)
+    return Response(
+        body,
+        media_type=avails.media_type(file_format),
+        headers={"Content-Disposition": f'attachment; filename="avails.{file_format.value}"'},
+    )
+
+
+@router.post("/rights/import", response_model=ImportReport, responses=errors(413))
+async def import_windows(
+    request: Request,
+    session: SessionDep,
+    user: Programmer,
+    file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
+    partial: Annotated[
+        bool, Query(description="import the good rows of a file that has errors")
+    ] = False,
+) -> ImportReport:
+    """Import an avails sheet sent as the request body (CSV or XLSX). A file with errors imports
+    nothing (the report lists every bad row) unless partial=true."""
+    body = await avails.read_body(request, MAX_IMPORT_BYTES)
+    return await run_in_threadpool(avails.import_sheet, session, body, file_format, partial=partial)
+
+
+def _country(value: str) -> str:
+    try:
+        return country_code(value)
+    except ValueError as error:
+        raise InvalidInput(f"country: {error}") from None

@@ -1,0 +1,395 @@
+"""Rights windows in and out as an avails sheet (CSV or XLSX), one window per row.
+
+The layout follows the spirit of EMA/MovieLabs Avails (LicenseType, Territory, Start, End,
+ContractID, ...). Lists in a cell are separated by ';'. Holdbacks are `right:YYYY-MM-DD`.
+A row with a WindowID updates that window, so an exported sheet imports back without duplicates.
+Every row is checked before anything is written: a file with errors imports nothing unless the
+caller asks for the good rows (partial)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from catalogue.errors import CatalogueError, InvalidInput
+from catalogue.models import Partner, RightsWindow, Title
+from catalogue.models.rights import ImportReport, RowError, WindowCreate
+from catalogue.rights import store
+from catalogue.rights.windows import Window
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = (
+    "WindowID",
+    "TitleID",
+    "EIDR",
+    "Title",
+    "LicenseType",
+    "Territory",
+    "TerritoryExclude",
+    "Start",
+    "End",
+    "SubtitleLanguages",
+    "AudioLanguages",
+    "Partner",
+    "Exclusive",
+    "Holdback",
+    "ContractID",
+    "Status",
+)
+REQUIRED = ("LicenseType", "Territory", "Start")
+# pydantic field -> the sheet's column, to name the column in row errors
+_FIELD_COLUMN = {
+    "media_right": "LicenseType",
+    "territories": "Territory",
+    "excluded_territories": "TerritoryExclude",
+    "starts_on": "Start",
+    "ends_on": "End",
+    "subtitle_languages": "SubtitleLanguages",
+    "audio_languages": "AudioLanguages",
+    "partner_id": "Partner",
+    "exclusive": "Exclusive",
+    "holdbacks": "Holdback",
+    "contract_ref": "ContractID",
+    "status": "Status",
+    "title_id": "TitleID",
+}
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+class FileFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def media_type(file_format: FileFormat) -> str:
+    return "text/csv; charset=utf-8" if file_format is FileFormat.csv else XLSX_TYPE
+
+
+class RowProblem(Exception):
+    def __init__(self, column: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+# --- reading sheets ---------------------------------------------------------------------------
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise CatalogueTooLarge(f"the sheet is over {limit // (1024 * 1024)} MiB; split it")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class CatalogueTooLarge(CatalogueError):
+    status_code = 413
+
+
+def read_rows(body: bytes, file_format: FileFormat) -> list[list[Any]]:
+    if not body.strip():
+        raise InvalidInput("the sheet is empty; send the CSV or XLSX file as the request body")
+    if file_format is FileFormat.csv:
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("the CSV is not UTF-8; save it as 'CSV UTF-8'") from None
+        return [row for row in csv.reader(io.StringIO(text))]
+    return _xlsx_rows(body)
+
+
+def _xlsx_rows(body: bytes) -> list[list[Any]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError):
+        raise InvalidInput(
+            "not an XLSX workbook; send format=csv for a CSV file, or save the sheet as .xlsx"
+        ) from None
+    try:
+        sheet = book.active
+        if sheet is None:
+            raise InvalidInput("the workbook has no sheet")
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _list(value: Any) -> list[str]:
+    return [part.strip() for part in _text(value).split(";") if part.strip()]
+
+
+def _date(value: Any, column: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RowProblem(column, f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _bool(value: Any, column: str) -> bool:
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise RowProblem(column, f"{text!r} is not yes or no")
+
+
+def _holdbacks(value: Any) -> list[dict[str, Any]]:
+    result = []
+    for part in _list(value):
+        right, _, until = part.partition(":")
+        if not until:
+            raise RowProblem(
+                "Holdback", f"{part!r}: write media_right:YYYY-MM-DD (free_tv:2026-01-01)"
+            )
+        result.append({"media_right": right.strip(), "until": _date(until.strip(), "Holdback")})
+    return result
+
+
+# --- rows -> windows --------------------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    titles_by_id: dict[int, Title]
+    titles_by_eidr: dict[str, Title]
+    titles_by_name: dict[str, list[Title]]
+    partners: dict[str, Partner]
+
+    @classmethod
+    def load(cls, session: Session) -> Lookups:
+        titles = session.exec(select(Title)).all()
+        by_name: dict[str, list[Title]] = {}
+        for title in titles:
+            by_name.setdefault(title.original_title, []).append(title)
+        return cls(
+            titles_by_id={t.id: t for t in titles if t.id is not None},
+            titles_by_eidr={t.eidr_title_id: t for t in titles if t.eidr_title_id},
+            titles_by_name=by_name,
+            partners={p.slug: p for p in session.exec(select(Partner)).all()},
+        )
+
+
+def _title(cells: dict[str, Any], lookups: Lookups) -> Title:
+    if raw := _text(cells.get("TitleID")):
+        if not raw.isdigit() or int(raw) not in lookups.titles_by_id:
+            raise RowProblem("TitleID", f"no title with id {raw}")
+        return lookups.titles_by_id[int(raw)]
+    if raw := _text(cells.get("EIDR")).upper():
+        if raw not in lookups.titles_by_eidr:
+            raise RowProblem("EIDR", f"no title with EIDR {raw}")
+        return lookups.titles_by_eidr[raw]
+    if raw := _text(cells.get("Title")):
+        found = lookups.titles_by_name.get(raw, [])
+        if len(found) != 1:
+            problem = "no title is" if not found else f"{len(found)} titles are"
+            raise RowProblem("Title", f"{problem} called {raw!r}; give TitleID or EIDR")
+        return found[0]
+    raise RowProblem("TitleID", "name the title: TitleID, EIDR or Title")
+
+
+def parse_row(cells: dict[str, Any], lookups: Lookups) -> tuple[int | None, WindowCreate]:
+    """One sheet row -> (WindowID or None, a validated window); raises RowProblem."""
+    title = _title(cells, lookups)
+    partner_id = None
+    if slug := _text(cells.get("Partner")):
+        if slug not in lookups.partners:
+            raise RowProblem("Partner", f"no partner with slug {slug!r}")
+        partner_id = lookups.partners[slug].id
+    window_id = None
+    if raw := _text(cells.get("WindowID")):
+        if not raw.isdigit():
+            raise RowProblem("WindowID", f"{raw!r} is not a window id")
+        window_id = int(raw)
+    fields: dict[str, Any] = {
+        "title_id": title.id,
+        "media_right": _text(cells.get("LicenseType")),
+        "territories": _list(cells.get("Territory")),
+        "excluded_territories": _list(cells.get("TerritoryExclude")),
+        "starts_on": _date(cells.get("Start"), "Start"),
+        "ends_on": _date(cells.get("End"), "End"),
+        "subtitle_languages": _list(cells.get("SubtitleLanguages")),
+        "audio_languages": _list(cells.get("AudioLanguages")),
+        "partner_id": partner_id,
+        "exclusive": _bool(cells.get("Exclusive"), "Exclusive"),
+        "holdbacks": _holdbacks(cells.get("Holdback")),
+        "contract_ref": _text(cells.get("ContractID")) or None,
+    }
+    if status := _text(cells.get("Status")):
+        fields["status"] = status
+    try:
+        return window_id, WindowCreate.model_validate(fields)
+    except ValidationError as error:
+        issue = error.errors()[0]
+        field = str(issue["loc"][0]) if issue["loc"] else None
+        raise RowProblem(_FIELD_COLUMN.get(field or "", field), issue["msg"]) from None
+
+
+def _header(row: list[Any]) -> list[str]:
+    names = [_text(cell) for cell in row]
+    known = {c.lower(): c for c in COLUMNS}
+    unknown = [n for n in names if n and n.lower() not in known]
+    if unknown:
+        raise InvalidInput(
+            f"row 1: unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}"
+        )
+    header = [known.get(n.lower(), "") for n in names]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing or not {"TitleID", "EIDR", "Title"} & set(header):
+        needed = [*missing, *([] if {"TitleID", "EIDR", "Title"} & set(header) else ["TitleID"])]
+        raise InvalidInput(f"row 1: missing column(s) {', '.join(needed)}")
+    return header
+
+
+def _records(rows: list[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    header = _header(rows[0])
+    for number, row in enumerate(rows[1:], start=2):
+        if all(_text(cell) == "" for cell in row):
+            continue
+        yield number, {name: cell for name, cell in zip(header, row, strict=False) if name}
+
+
+def import_sheet(
+    session: Session, body: bytes, file_format: FileFormat, *, partial: bool = False
+) -> ImportReport:
+    rows = read_rows(body, file_format)
+    lookups = Lookups.load(session)
+    accepted: list[tuple[int | None, WindowCreate]] = []
+    problems: list[RowError] = []
+    planned: list[Window] = store.load_windows(session)
+    count = 0
+    for number, cells in _records(rows):
+        count += 1
+        try:
+            window_id, data = parse_row(cells, lookups)
+            planned = _plan(session, planned, window_id, data, -number)
+            accepted.append((window_id, data))
+        except RowProblem as problem:
+            problems.append(RowError(row=number, column=problem.column, message=problem.message))
+        except CatalogueError as error:
+            problems.append(RowError(row=number, column=None, message=error.message))
+    if problems and not partial:
+        return ImportReport(rows=count, created=0, updated=0, skipped=count, errors=problems)
+    created = updated = 0
+    for window_id, data in accepted:
+        row = session.get(RightsWindow, window_id) if window_id is not None else None
+        store.save(session, data, data.title_id, row)
+        created, updated = (created, updated + 1) if row is not None else (created + 1, updated)
+    session.commit()
+    return ImportReport(
+        rows=count, created=created, updated=updated, skipped=len(problems), errors=problems
+    )
+
+
+def _plan(
+    session: Session, planned: list[Window], window_id: int | None, data: WindowCreate, temp_id: int
+) -> list[Window]:
+    """The windows as they will be once this row is written; raises if the row cannot be."""
+    if window_id is not None:
+        existing = session.get(RightsWindow, window_id)
+        if existing is None:
+            raise RowProblem(
+                "WindowID", f"no rights window {window_id}; leave WindowID empty to add one"
+            )
+        if existing.title_id != data.title_id:
+            raise RowProblem("TitleID", f"window {window_id} belongs to title {existing.title_id}")
+    countries = store.check(session, data, data.title_id)
+    window = store.planned_window(
+        window_id if window_id is not None else temp_id, data.title_id, data, countries
+    )
+    clashes = store.exclusivity_conflicts(window, planned)
+    if clashes:
+        other, shared = clashes[0]
+        where = f"window {other.id}" if other.id > 0 else f"row {-other.id}"
+        raise RowProblem(
+            "Exclusive",
+            f"overlaps {where} ({other.media_right}, {other.span}) in "
+            f"{', '.join(sorted(shared)[:10])}, and one of them is exclusive to another partner",
+        )
+    return [w for w in planned if w.id != window.id] + [window]
+
+
+# --- windows -> sheet -------------------------------------------------------------------------
+
+
+def export_rows(session: Session) -> list[list[Any]]:
+    rows = session.exec(
+        select(RightsWindow).order_by(col(RightsWindow.title_id), col(RightsWindow.id))
+    ).all()
+    titles = {t.id: t for t in session.exec(select(Title)).all()}
+    partners = {p.id: p.slug for p in session.exec(select(Partner)).all()}
+    table: list[list[Any]] = [list(COLUMNS)]
+    for row in rows:
+        title = titles[row.title_id]
+        table.append(
+            [
+                row.id,
+                row.title_id,
+                title.eidr_title_id or "",
+                title.original_title,
+                row.media_right,
+                "; ".join(row.territories),
+                "; ".join(row.excluded_territories),
+                row.starts_on.isoformat(),
+                row.ends_on.isoformat() if row.ends_on else "",
+                "; ".join(row.subtitle_languages),
+                "; ".join(row.audio_languages),
+                partners.get(row.partner_id, "") if row.partner_id else "",
+                "yes" if row.exclusive else "no",
+                "; ".join(f"{h['media_right']}:{h['until']}" for h in row.holdbacks),
+                row.contract_ref or "",
+                row.status,
+            ]
+        )
+    return table
+
+
+def export(session: Session, file_format: FileFormat) -> bytes:
+    table = export_rows(session)
+    if file_format is FileFormat.csv:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(table)
+        return out.getvalue().encode("utf-8")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Avails")
+    for line in table:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
