@@ -143,6 +143,25 @@ class Settings(BaseSettings):
         description="QC finding codes that block publishing; the others are warnings",
     )
 
+    # --- rights and delivery: signed partner links, downloads, quotas, webhooks ------------------
+    delivery_link_ttl_s: int = Field(
+        default=6 * 3600, ge=60, le=7 * 86400, description="default lifetime of a download link"
+    )
+    delivery_public_url: str | None = Field(
+        default=None, description="base URL partners reach the service at; default: the request's"
+    )
+    delivery_daily_link_quota: int | None = Field(
+        default=None, ge=1, description="download links a partner may get per UTC day; none: no cap"
+    )
+    delivery_daily_byte_quota: int | None = Field(
+        default=None, ge=1, description="bytes a partner may download per UTC day; none: no cap"
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="per delivery attempt")
+    webhook_allow_private_addresses: bool = Field(
+        default=False,
+        description="let webhooks target loopback/private addresses (tests, closed networks only)",
+    )
+
     @property
     def media_root(self) -> Path:
         return self.storage_root or self.data_dir / "media"
