@@ -251,20 +251,10 @@ def _produce(
         cfg, master, plan, ladder, progress, cancel, commands
     )
     _check_cancel(cancel)
-    encode = progress.stage("encode")
-    if chunk_seconds is not None and duration > chunk_seconds:
-        commands += transcode_chunked(
-            cfg, master, plan, ladder, work, chunk_seconds,
-            duration=duration, loudnorm=loudnorm, on_progress=encode, cancel=cancel,
-        )  # fmt: skip
-        shutil.rmtree(work / CHUNKS_DIR)
-    else:
-        graph = build_graph(master, plan, ladder, work, loudnorm=loudnorm)
-        encoded = run_ffmpeg(
-            cfg, graph, inputs=[master], duration=duration, on_progress=encode, cancel=cancel
-        )
-        commands.append(encoded.argv)
-
+    commands += _encode(
+        cfg, master, work, plan, ladder, loudnorm, duration, chunk_seconds,
+        progress.stage("encode"), cancel,
+    )  # fmt: skip
     display = (plan.rungs[0].width, plan.rungs[0].height)
     images = progress.stage("images")
     board = make_storyboard(
@@ -306,6 +296,33 @@ def _produce(
         duration=duration,
         commands=tuple(commands),
     )
+
+
+def _encode(
+    cfg: TranscoderConfig,
+    master: Path,
+    work: Path,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    loudnorm: dict[int, LoudnormPass],
+    duration: float,
+    chunk_seconds: float | None,
+    on_progress: ProgressCallback,
+    cancel: CancelCheck | None,
+) -> list[tuple[str, ...]]:
+    """Every HLS rendition and delivery file, in one process or chunk by chunk."""
+    if chunk_seconds is not None and duration > chunk_seconds:
+        commands = transcode_chunked(
+            cfg, master, plan, ladder, work, chunk_seconds,
+            duration=duration, loudnorm=loudnorm, on_progress=on_progress, cancel=cancel,
+        )  # fmt: skip
+        shutil.rmtree(work / CHUNKS_DIR)
+        return list(commands)
+    graph = build_graph(master, plan, ladder, work, loudnorm=loudnorm)
+    encoded = run_ffmpeg(
+        cfg, graph, inputs=[master], duration=duration, on_progress=on_progress, cancel=cancel
+    )
+    return [encoded.argv]
 
 
 def _loudness_first_pass(
