@@ -127,6 +127,8 @@ def extract_subtitles_job(ctx: JobContext) -> dict[str, Any]:
     user_id = ctx.payload.get("user_id")
     storage = make_storage(ctx.settings)
     cfg = transcoder_config(ctx.settings, 3600)
+    if cfg.temp_dir is not None:
+        cfg.temp_dir.mkdir(parents=True, exist_ok=True)
     with ctx.session() as session:
         asset = session.get(Asset, asset_id)
         if asset is None:

@@ -11,7 +11,7 @@ _SUFFIX = {SubtitleKind.captions: " (SDH)", SubtitleKind.forced: " (forced)"}
 
 
 def language_autonym(tag: str) -> str:
-    """"Русский", "Қазақ тілі", "中文 (简体)": what a viewer of that language looks for."""
+    """ "Русский", "Қазақ тілі", "中文 (简体)": what a viewer of that language looks for."""
     try:
         locale = Locale.parse(tag, sep="-")
         name = locale.get_display_name(locale) or tag

@@ -62,10 +62,7 @@ TTML = """<?xml version="1.0" encoding="UTF-8"?>
 <p begin="00:00:04.000" end="00:00:06.000">À demain</p>
 </div></body></tt>
 """
-BROKEN_SRT = (
-    "1\n00:00:01,000 --> 00:00:02,000\nFine\n\n"
-    "2\n00:00:03,000 --> later\nBroken timing\n"
-)
+BROKEN_SRT = "1\n00:00:01,000 --> 00:00:02,000\nFine\n\n2\n00:00:03,000 --> later\nBroken timing\n"
 OVERLAPPING_SRT = (
     "1\n00:00:01,000 --> 00:00:03,000\nFirst\n\n"
     "2\n00:00:02,500 --> 00:00:04,000\nSecond starts too early\n\n"

@@ -80,7 +80,9 @@ def test_qc_checks_cues_against_the_masters_duration(
     assert past["cue"] == 1 and "video ends at 5000 ms" in past["message"]
 
 
-def test_shift_makes_a_new_revision_and_keeps_the_history(client: TestClient, actors: Actors) -> None:
+def test_shift_makes_a_new_revision_and_keeps_the_history(
+    client: TestClient, actors: Actors
+) -> None:
     path, _ = _track(client, actors, RUSSIAN_SRT, "ru")
     shifted = client.post(f"{path}/shift", headers=actors.editor, json={"offset_ms": -1500})
     assert shifted.status_code == 200 and shifted.json()["revision"] == 2
@@ -92,7 +94,11 @@ def test_shift_makes_a_new_revision_and_keeps_the_history(client: TestClient, ac
         (1, "upload", False),
         (2, "shift", True),
     ]
-    assert revisions[1]["parameters"] == {"offset_ms": -1500, "dropped_cues": [], "clamped_cues": [0]}
+    assert revisions[1]["parameters"] == {
+        "offset_ms": -1500,
+        "dropped_cues": [],
+        "clamped_cues": [0],
+    }
     # The original upload stays the original of every retimed revision.
     original = client.get(f"{path}/original", headers=actors.editor)
     assert original.content == RUSSIAN_SRT.encode()
@@ -121,11 +127,15 @@ def test_label_and_default_are_editable_and_language_is_checked(
     client: TestClient, actors: Actors
 ) -> None:
     path, _ = _track(client, actors, RUSSIAN_SRT, "ru")
-    changed = client.patch(path, headers=actors.editor, json={"label": "Русские субтитры", "default": True})
+    changed = client.patch(
+        path, headers=actors.editor, json={"label": "Русские субтитры", "default": True}
+    )
     assert changed.status_code == 200
     assert (changed.json()["name"], changed.json()["default"]) == ("Русские субтитры", True)
     assert client.patch(path, headers=actors.editor, json={"language": "xx-!!"}).status_code == 422
     assert client.patch(path, headers=actors.editor, json={"label": 'say "hi"'}).status_code == 422
-    assert client.patch(path, headers=actors.editor, json={"status": "published"}).status_code == 422
+    assert (
+        client.patch(path, headers=actors.editor, json={"status": "published"}).status_code == 422
+    )
     assert client.delete(path, headers=actors.editor).status_code == 204
     assert client.get(path, headers=actors.editor).status_code == 404

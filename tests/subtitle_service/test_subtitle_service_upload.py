@@ -26,7 +26,13 @@ from tests.conftest import Actors
     [
         (RUSSIAN_SRT.encode("cp1251"), "ru", "cp1251", "srt", "Привет, как дела?"),
         (CHINESE_SRT.encode("gb18030"), "zh-Hans", "gb18030", "srt", "你好，欢迎来到电影节。"),
-        (codecs.BOM_UTF16_LE + RUSSIAN_SRT.encode("utf-16-le"), "ru", "utf-16-le", "srt", "Привет, как дела?"),
+        (
+            codecs.BOM_UTF16_LE + RUSSIAN_SRT.encode("utf-16-le"),
+            "ru",
+            "utf-16-le",
+            "srt",
+            "Привет, как дела?",
+        ),
         (ASS.encode("utf-8"), "kk", "utf-8", "ass", "Бiз кинотеатрда"),
         (TTML.encode("utf-8"), "fr", "utf-8", "ttml", "Bonjour à tous"),
     ],
@@ -54,7 +60,9 @@ def test_upload_stores_normalised_webvtt_and_the_original(
     assert vtt.status_code == 200 and vtt.headers["content-type"].startswith("text/vtt")
     assert vtt.text.startswith("WEBVTT") and first_text in vtt.text
     assert "00:00:01.000 --> 00:00:03.000" in vtt.text
-    original = client.get(f"/titles/{title_id}/subtitles/{track['id']}/original", headers=actors.editor)
+    original = client.get(
+        f"/titles/{title_id}/subtitles/{track['id']}/original", headers=actors.editor
+    )
     assert original.content == data
 
 
@@ -102,7 +110,9 @@ def test_bad_fields_are_refused_with_what_to_send(
     assert response.status_code == 422 and expected in response.json()["detail"], response.text
 
 
-def test_a_file_over_the_cap_is_refused_before_parsing(client: TestClient, actors: Actors, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_over_the_cap_is_refused_before_parsing(
+    client: TestClient, actors: Actors, app
+) -> None:  # type: ignore[no-untyped-def]
     app.state.settings = app.state.settings.model_copy(update={"subtitle_max_bytes": 1000})
     title_id = create_title(client, actors.editor)
     response = upload(client, actors.editor, title_id, RUSSIAN_SRT.encode() * 100, "ru")
@@ -112,7 +122,12 @@ def test_a_file_over_the_cap_is_refused_before_parsing(client: TestClient, actor
 def test_the_client_filename_is_only_a_sanitised_label(client: TestClient, actors: Actors) -> None:
     title_id = create_title(client, actors.editor)
     response = upload(
-        client, actors.editor, title_id, RUSSIAN_SRT.encode(), "ru", filename="../../etc/cron.d/x.srt"
+        client,
+        actors.editor,
+        title_id,
+        RUSSIAN_SRT.encode(),
+        "ru",
+        filename="../../etc/cron.d/x.srt",
     )
     assert response.status_code == 201
     assert response.json()["original_filename"] == "x.srt"
@@ -134,7 +149,9 @@ def test_staff_read_editors_write_partners_see_nothing(client: TestClient, actor
     client.post(f"/titles/{title_id}/status", headers=actors.editor, json={"status": "published"})
     base = f"/titles/{title_id}/subtitles"
     assert client.get(base, headers=actors.programmer).status_code == 200
-    assert upload(client, actors.programmer, title_id, RUSSIAN_SRT.encode(), "kk").status_code == 403
+    assert (
+        upload(client, actors.programmer, title_id, RUSSIAN_SRT.encode(), "kk").status_code == 403
+    )
     for path in (base, f"{base}/{track_id}", f"{base}/{track_id}.vtt", f"{base}/{track_id}.srt"):
         assert client.get(path, headers=actors.partner).status_code == 404, path
     assert client.get(f"{base}/999", headers=actors.editor).status_code == 404
