@@ -51,6 +51,8 @@ class SourcePicture:
     rotation: int
     frame_rate: Fraction
     interlaced: bool
+    hdr: bool = False
+    """PQ or HLG transfer: tone-mapped to SDR BT.709, since every rung is 8-bit H.264."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class RenditionPlan:
     segment_seconds: int
     deinterlace: bool
     audio: tuple[AudioTrack, ...]
+    tonemap: bool = False
 
 
 def display_size(picture: SourcePicture) -> tuple[int, int]:
@@ -131,6 +134,7 @@ def plan_renditions(
         segment_seconds=ladder.segment_seconds,
         deinterlace=picture.interlaced,
         audio=tuple(audio),
+        tonemap=picture.hdr,
     )
 
 
@@ -170,7 +174,9 @@ def _video_codec_options(
     when = f"gte(t,n_forced*{seg})"
     if start or first_segment:
         when = f"gte(t+{float(start):.6f},(n_forced+{first_segment})*{seg}-0.000001)"
+    colour = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
     return {
+        **(colour if plan.tonemap else {}),
         "c:v": "libx264",
         "preset": ladder.preset,
         "pix_fmt": "yuv420p",
@@ -312,6 +318,8 @@ def _pictures(inp: Any, plan: RenditionPlan, *, delivery: bool) -> list[Any]:
     picture = inp["v:0"]
     if plan.deinterlace:
         picture = picture.filter("bwdif", mode="send_frame", parity="auto", deint="all")
+    if plan.tonemap:
+        picture = _tonemapped(picture)
     picture = picture.filter("fps", fps=str(plan.frame_rate))
     sizes = [(p.width, p.height) for p in plan.rungs]
     if delivery:
@@ -319,6 +327,18 @@ def _pictures(inp: Any, plan: RenditionPlan, *, delivery: bool) -> list[Any]:
     # ffmpeg-python merges identical filters on one stream, so the split must be explicit.
     branches = picture.filter_multi_output("split", len(sizes))
     return [branches[i].filter("scale", w, h).filter("setsar", 1) for i, (w, h) in enumerate(sizes)]
+
+
+def _tonemapped(picture: Any) -> Any:
+    """HDR (PQ or HLG) to SDR BT.709: linear light, Hable curve, back to limited-range 4:2:0."""
+    return (
+        picture.filter("zscale", t="linear", npl=100)
+        .filter("format", "gbrpf32le")
+        .filter("zscale", p="bt709")
+        .filter("tonemap", tonemap="hable", desat=0)
+        .filter("zscale", t="bt709", m="bt709", r="tv")
+        .filter("format", "yuv420p")
+    )
 
 
 def _sounds(

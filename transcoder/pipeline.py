@@ -128,6 +128,7 @@ def source_picture(video: VideoStream) -> SourcePicture:
         rotation=video.rotation,
         frame_rate=rate,
         interlaced=video.interlaced,
+        hdr=video.hdr is not None,
     )
 
 

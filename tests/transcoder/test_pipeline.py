@@ -281,3 +281,16 @@ def test_interlaced_broadcast_master_is_deinterlaced(tmp_path: Path) -> None:
         stream = probe_json(result.directory / variant.uri)["streams"][0]
         assert stream.get("field_order", "progressive") == "progressive"
         assert stream["pix_fmt"] == "yuv420p"  # 4:2:2 masters come out 4:2:0 for players
+
+
+@pytest.mark.parametrize("make", [testmedia.hdr_pq_mov, testmedia.hlg_mp4])
+def test_hdr_masters_are_tone_mapped_to_sdr_bt709(
+    make: testmedia.Generator, tmp_path: Path
+) -> None:
+    master = make(tmp_path, cfg=CFG)
+    assert probe(CFG, master).video.hdr is not None  # type: ignore[union-attr]
+    result = transcode(CFG, master, tmp_path / "out", LADDER)
+    for path in (result.variants[0].uri, result.delivery_video):
+        video = probe_json(result.directory / path)["streams"][0]
+        colour = (video["color_primaries"], video["color_transfer"], video["pix_fmt"])
+        assert colour == ("bt709", "bt709", "yuv420p")
