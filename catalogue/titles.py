@@ -37,6 +37,7 @@ from catalogue.models.titles import (
 )
 from catalogue.models.types import utcnow
 from catalogue.rights import access
+from catalogue.subtitles import languages as media_languages
 
 
 class TitleSort(StrEnum):
@@ -113,7 +114,11 @@ def _language_match(language: str) -> ColumnElement[bool]:
         .where(TitleLocalization.title_id == Title.id, _tag_family(TitleLocalization.language, language))
         .exists()
     )
-    return or_(_tag_family(Title.original_language, language), localized)
+    return or_(
+        _tag_family(Title.original_language, language),
+        localized,
+        Title.id.in_(media_languages.titles_with_language(language)),  # type: ignore[union-attr]
+    )
 
 
 def _filtered(session: Session, user: User, filters: TitleFilters, sort: TitleSort) -> Select[Any]:
@@ -222,6 +227,8 @@ def to_public(session: Session, titles: Sequence[Title]) -> list[TitlePublic]:
             .group_by(Title.parent_id)
         ).all()
     )
+    subtitled = media_languages.subtitle_languages(session, ids)
+    voiced = media_languages.audio_languages(session, ids)
     result = []
     for title in titles:
         assert title.id is not None
@@ -239,6 +246,8 @@ def to_public(session: Session, titles: Sequence[Title]) -> list[TitlePublic]:
                 tags=tags[title.id],
                 campaigns=campaigns[title.id],
                 languages=languages,
+                subtitle_languages=subtitled.get(title.id, []),
+                audio_languages=voiced.get(title.id, []),
                 episode_count=episodes.get(title.id, 0),
             )
         )

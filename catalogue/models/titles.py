@@ -209,6 +209,12 @@ class TitlePublic(SQLModel):
     localizations: list[LocalizationPublic]
     campaigns: list[str]
     languages: list[str] = Field(description="languages the title is available in")
+    subtitle_languages: list[str] = Field(
+        default_factory=list, description="languages of the published subtitle tracks"
+    )
+    audio_languages: list[str] = Field(
+        default_factory=list, description="languages of the sound of the ready masters"
+    )
     episode_count: int
     created_at: datetime
     updated_at: datetime
