@@ -272,7 +272,7 @@ def _produce(
 
     verify = progress.stage("verify")
     renditions = _probe_outputs(cfg, work, plan, _expected_durations(info, plan), cancel)
-    _check_images(cfg, work, poster.path, board.vtt, cancel)
+    _check_images(cfg, work, (poster.path, *board.sprites), board.vtt, cancel)
     output_loudness = None
     if plan.audio:
         output_loudness = measure_output(cfg, work / DELIVERY_AUDIO, cancel=cancel)
@@ -451,11 +451,16 @@ def _probe(
 
 
 def _check_images(
-    cfg: TranscoderConfig, work: Path, poster: str, vtt: str, cancel: CancelCheck | None
+    cfg: TranscoderConfig,
+    work: Path,
+    pictures: tuple[str, ...],
+    vtt: str,
+    cancel: CancelCheck | None,
 ) -> None:
-    data = run_ffprobe(cfg, work / poster, formats=_IMAGE_FORMATS, cancel=cancel)
-    if not any(s.get("codec_name") == "mjpeg" for s in data.get("streams", [])):
-        raise FFmpegFailed(f"{poster} is not a JPEG picture")
+    for picture in pictures:
+        data = run_ffprobe(cfg, work / picture, formats=_IMAGE_FORMATS, cancel=cancel)
+        if not any(s.get("codec_name") == "mjpeg" for s in data.get("streams", [])):
+            raise FFmpegFailed(f"{picture} is not a JPEG picture")
     try:
         cues = webvtt.read(str(work / vtt))
     except webvtt.errors.MalformedFileError as exc:
@@ -519,8 +524,7 @@ def _playlist_entries(
 
 
 def _output_channels(playlist: Path) -> int:
-    # The AAC init segment's esds is not worth parsing: channels come from our own settings,
-    # checked here against the media playlist's neighbour to fail loudly if the layout changes.
+    """Channel count of the AAC sample entry in the rendition's init segment: what players see."""
     init = playlist.parent / INIT_SEGMENT
     data = init.read_bytes()
     at = data.find(b"mp4a")
