@@ -13,7 +13,7 @@ import pytest
 from _renditions_fixtures import CFG, TINY_LADDER, make_clip, probe_json
 
 from transcoder import testmedia
-from transcoder.errors import MediaCancelled, MediaRejected
+from transcoder.errors import MediaCancelled, MediaError, MediaRejected
 from transcoder.hls import measure_media_playlist
 from transcoder.loudness import measure_output
 from transcoder.mp4 import is_faststart
@@ -294,3 +294,13 @@ def test_hdr_masters_are_tone_mapped_to_sdr_bt709(
         video = probe_json(result.directory / path)["streams"][0]
         colour = (video["color_primaries"], video["color_transfer"], video["pix_fmt"])
         assert colour == ("bt709", "bt709", "yuv420p")
+
+
+@pytest.mark.parametrize("name", ["zip_as_mp4", "truncated_mp4", "png_as_mp4"])
+def test_broken_or_disguised_uploads_fail_with_a_named_error(name: str, tmp_path: Path) -> None:
+    make = getattr(testmedia, name)
+    master = make(tmp_path) if name == "zip_as_mp4" else make(tmp_path, cfg=CFG)
+    with pytest.raises(MediaError):
+        transcode(CFG, master, tmp_path / "out", LADDER)
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if ".work-" in p.name]
