@@ -45,9 +45,14 @@ def _choice(tm: TourModel, index: int, cand: Candidate) -> Choice:
     else:
         for n, g in enumerate(day_groups):
             lit = model.new_bool_var(f"o{index}_{n}")
-            model.add_linear_expression_in_domain(
-                start, cp_model.Domain.from_values(g.days)
-            ).only_enforce_if(lit)
+            if g.bonus:
+                domain = cp_model.Domain.from_values(g.days)
+            else:
+                # A plain group only needs the range: the start domain already holds the
+                # allowed days. Its bonus days may also be taken plainly, which merely
+                # under-scores them, so the solver prefers the bonus group.
+                domain = cp_model.Domain(g.days[0], g.days[-1])
+            model.add_linear_expression_in_domain(start, domain).only_enforce_if(lit)
             groups.append((lit, list(g.days), base + g.bonus, g.bucket, g.year))
         model.add(sum(g[0] for g in groups) == present)
     return Choice(cand, present, start, groups)
@@ -198,10 +203,13 @@ def hint(tm: TourModel, picks: tuple[tuple[Candidate, int], ...]) -> None:
         value[ch.present.index] = day is not None
         tm.model.add_hint(ch.present, day is not None)
         tm.model.add_hint(ch.start, ch.cand.days[0] if day is None else day)
-        for lit, days, *_ in ch.groups:
+        best = None
+        if day is not None:
+            holding = [g for g in ch.groups if g[1][0] <= day <= g[1][-1] and day in g[1]]
+            best = max(holding, key=lambda g: g[2])[0]
+        for lit, *_ in ch.groups:
             if lit is not ch.present:
-                on = day is not None and days[0] <= day <= days[-1] and day in days
-                value[lit.index] = on
-                tm.model.add_hint(lit, on)
+                value[lit.index] = lit is best
+                tm.model.add_hint(lit, lit is best)
     for covered, lits in tm.coverage:
         tm.model.add_hint(covered, any(value[lit.index] for lit in lits))

@@ -175,13 +175,14 @@ def _segments(
     return merged
 
 
-def check_pair(
-    problem: Problem,
-    title: Title,
-    venue: Venue,
-    windows: tuple[RightsWindow, ...],
-    venue_days: tuple[int, ...],
-) -> Candidate | Reason:
+Span = tuple[int, int, frozenset[str]]
+
+
+def _shared_rules(
+    problem: Problem, title: Title, venue: Venue, windows: tuple[RightsWindow, ...]
+) -> Reason | tuple[list[Span], list[Segment]]:
+    """Rules that depend on the venue only through its country, kind, partner, equipment and
+    languages: rights, window in period, language, rendition readiness."""
     rules, period = problem.rules, problem.period
     usable, no_rights = _rights_windows(problem, title, venue, windows)
     if no_rights is not None:
@@ -213,8 +214,17 @@ def check_pair(
                 "licensed": tuple(sorted(licensed or ())),
             },
         )
-    span_days = [d for first, last, _ in spans for d in days_between(venue_days, first, last)]
-    if not span_days:
+    return spans, _segments(spans, _offers(title, venue, rules, langs), period, rules)
+
+
+def _venue_rules(
+    title: Title,
+    venue: Venue,
+    spans: list[Span],
+    segments: list[Segment],
+    venue_days: tuple[int, ...],
+) -> Candidate | Reason:
+    if not any(days_between(venue_days, first, last) for first, last, _ in spans):
         return Reason(
             ReasonCode.NO_VENUE_OPEN,
             title.id,
@@ -222,7 +232,6 @@ def check_pair(
             f"{venue.id} is not open on any day of the rights windows",
             {"venues": (venue.id,)},
         )
-    segments = _segments(spans, _offers(title, venue, rules, langs), period, rules)
     days = tuple(d for s in segments for d in days_between(venue_days, s.first, s.last))
     if not days:
         return Reason(
@@ -239,6 +248,20 @@ def check_pair(
             },
         )
     return Candidate(title.id, venue.id, venue.country, days, tuple(segments))
+
+
+def check_pair(
+    problem: Problem,
+    title: Title,
+    venue: Venue,
+    windows: tuple[RightsWindow, ...],
+    venue_days: tuple[int, ...],
+) -> Candidate | Reason:
+    """Every rule for one (title, venue): a candidate with its days, or the first rule failed."""
+    shared = _shared_rules(problem, title, venue, windows)
+    if isinstance(shared, Reason):
+        return shared
+    return _venue_rules(title, venue, *shared, venue_days)
 
 
 def _no_venue(problem: Problem, windows: list[RightsWindow], title: Title, country: str) -> Reason:
@@ -266,8 +289,25 @@ def evaluate(problem: Problem) -> Eligibility:
     has_candidate: set[tuple[str, str]] = set()
     for title in problem.titles:
         title_windows = tuple(windows.get(title.id, ()))
+        exclusive = any(w.exclusive_partner for w in title_windows)
+        shared: dict[tuple[object, ...], Reason | tuple[list[Span], list[Segment]]] = {}
         for venue in venues:
-            result = check_pair(problem, title, venue, title_windows, venue_days[venue.id])
+            # Venues alike in everything the shared rules read get the same answer.
+            key = (
+                venue.country,
+                venue.kind,
+                venue.partner_id if exclusive else None,
+                venue.equipment,
+                venue.languages,
+            )
+            if key not in shared:
+                shared[key] = _shared_rules(problem, title, venue, title_windows)
+            answer = shared[key]
+            result = (
+                answer
+                if isinstance(answer, Reason)
+                else _venue_rules(title, venue, *answer, venue_days[venue.id])
+            )
             if isinstance(result, Candidate):
                 candidates.append(result)
                 has_candidate.add((title.id, venue.country))

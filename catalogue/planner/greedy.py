@@ -1,6 +1,7 @@
 """A fast greedy plan: pins first, then must-screen requests, then one screening per title,
 one per country, then the rest by score. It warm-starts CP-SAT and is the fallback answer."""
 
+import heapq
 from dataclasses import dataclass
 
 from catalogue.planner.eligibility import Candidate
@@ -83,7 +84,44 @@ def _place(
     return True
 
 
-def greedy_plan(instance: Instance) -> GreedyResult:
+def _gain(occ: Occupancy, cand: Candidate, titles: set[str], countries: set[str]) -> int:
+    w = occ.instance.problem.weights
+    gain = occ.instance.base_score(cand.title_id, cand.venue_id)
+    gain += w.title_coverage if cand.title_id not in titles else 0
+    return gain + (w.country_coverage if cand.country not in countries else 0)
+
+
+def _fill(occ: Occupancy, guide: dict[tuple[str, str], float]) -> None:
+    """Lazy greedy on marginal gain: a title's or a country's first screening is worth its
+    coverage bonus too. Gains only fall as the plan grows, so a popped candidate whose gain
+    is still current is the best one; a candidate that does not fit now never will.
+    Candidates the LP relaxation takes (value > 1/2) go first, best gain first."""
+    titles = {c.title_id for c, _ in occ.picks}
+    countries = {c.country for c, _ in occ.picks}
+    cands = occ.instance.candidates
+    taken = [i for i, c in enumerate(cands) if guide.get((c.title_id, c.venue_id), 0.0) > 0.5]
+    taken.sort(key=lambda i: -_gain(occ, cands[i], titles, countries))
+    for i in taken:
+        if _place(occ, cands[i]):
+            titles.add(cands[i].title_id)
+            countries.add(cands[i].country)
+    heap = [(-_gain(occ, c, titles, countries), i) for i, c in enumerate(cands)]
+    heapq.heapify(heap)
+    while heap:
+        stored, i = heapq.heappop(heap)
+        cand = cands[i]
+        gain = _gain(occ, cand, titles, countries)
+        if gain < -stored:
+            heapq.heappush(heap, (-gain, i))
+        elif _place(occ, cand):
+            titles.add(cand.title_id)
+            countries.add(cand.country)
+
+
+def greedy_plan(
+    instance: Instance, guide: dict[tuple[str, str], float] | None = None
+) -> GreedyResult:
+    """guide: fractional presences from the LP relaxation, if any."""
     occ = Occupancy(instance)
     fixed = fixed_picks(instance)
     for cand, day in fixed:
@@ -99,20 +137,6 @@ def greedy_plan(instance: Instance) -> GreedyResult:
         options.sort(key=lambda c: -instance.base_score(c.title_id, c.venue_id))
         if not any(_place(occ, c, request_days(request, c, instance)) for c in options):
             unmet.append(request)
-    ranked = sorted(
-        instance.candidates,
-        key=lambda c: (-instance.base_score(c.title_id, c.venue_id), c.title_id, c.venue_id),
-    )
-    seen_titles = {c.title_id for c, _ in occ.picks}
-    for cand in ranked:
-        if cand.title_id not in seen_titles and _place(occ, cand):
-            seen_titles.add(cand.title_id)
-    seen_countries = {c.country for c, _ in occ.picks}
-    for cand in ranked:
-        if cand.country not in seen_countries and _place(occ, cand):
-            seen_countries.add(cand.country)
-    for cand in ranked:
-        if (cand.title_id, cand.venue_id) not in occ.pairs:
-            _place(occ, cand)
+    _fill(occ, guide or {})
     fixed_keys = frozenset((c.title_id, c.venue_id, d) for c, d in fixed)
     return GreedyResult(tuple(occ.picks), fixed_keys, tuple(unmet))

@@ -122,15 +122,21 @@ class Instance:
         return {d: self.day_bonus(cand, d) for d in marked & allowed if self.day_bonus(cand, d)}
 
     def day_groups(self, cand: Candidate) -> list[DayGroup]:
+        """Per piece of the period with candidate days: the plain group (all its days, no
+        bonus), then one group per bonus value on the few days that earn it."""
         bonus = self.bonus_days(cand)
-        groups: dict[tuple[int, int, int], list[int]] = {}
+        groups = []
         for first, last, bucket, year in self.pieces:
             days = cand.days[bisect_left(cand.days, first) : bisect_right(cand.days, last)]
+            if not days:
+                continue
+            groups.append(DayGroup(0, bucket, year, days))
+            by_value: dict[int, list[int]] = {}
             for day in days if bonus else ():
-                groups.setdefault((bonus.get(day, 0), bucket, year), []).append(day)
-            if days and not bonus:
-                groups[(0, bucket, year)] = list(days)
-        return [DayGroup(b, k, y, tuple(d)) for (b, k, y), d in sorted(groups.items())]
+                if day in bonus:
+                    by_value.setdefault(bonus[day], []).append(day)
+            groups += [DayGroup(b, bucket, year, tuple(d)) for b, d in sorted(by_value.items())]
+        return groups
 
     def objective(self, picks: list[tuple[Candidate, int]]) -> int:
         """The plan objective; the CP-SAT model's objective is built to equal this."""

@@ -15,6 +15,7 @@ from catalogue.planner.instance import Instance
 from catalogue.planner.occupancy import Occupancy
 from catalogue.planner.plan import Plan, Reason, ReasonCode, SolveStatus
 from catalogue.planner.problem import Problem
+from catalogue.planner.relaxation import relax
 from catalogue.planner.screenings import to_screenings
 
 
@@ -34,35 +35,39 @@ class SolveOptions:
     num_workers: int = 2
     gap_limit: float = 0.0  # stop when (bound - objective) / objective is at most this
     use_cpsat: bool = True
+    use_relaxation: bool = True  # LP bound and LP-guided greedy
     seed: int = 0
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: ProgressFn, time_limit: float) -> None:
+    """Reports each incumbent, and stops the search once it is within the gap limit of the
+    best bound known (CP-SAT's own or the LP relaxation's, which CP-SAT does not see)."""
+
+    def __init__(self, report: ProgressFn | None, options: SolveOptions, lp_bound: float) -> None:
         super().__init__()
         self._report = report
-        self._time_limit = time_limit
+        self._options = options
+        self._lp_bound = lp_bound
 
     def on_solution_callback(self) -> None:
-        self._report(
-            Progress(
-                min(1.0, self.wall_time / self._time_limit),
-                int(self.objective_value),
-                self.best_objective_bound,
-            )
-        )
+        objective = self.objective_value
+        bound = min(self.best_objective_bound, self._lp_bound)
+        if self._report is not None:
+            fraction = min(1.0, self.wall_time / self._options.time_limit)
+            self._report(Progress(fraction, int(objective), bound))
+        if objective > 0 and (bound - objective) / objective <= self._options.gap_limit:
+            self.stop_search()
 
 
 def _solve(
-    tm: TourModel, options: SolveOptions, progress: ProgressFn | None
+    tm: TourModel, options: SolveOptions, progress: ProgressFn | None, lp_bound: float
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.num_workers = options.num_workers
     solver.parameters.relative_gap_limit = options.gap_limit
     solver.parameters.random_seed = options.seed
-    callback = _Progress(progress, options.time_limit) if progress else None
-    return solver.solve(tm.model, callback), solver
+    return solver.solve(tm.model, _Progress(progress, options, lp_bound)), solver
 
 
 def _picks(tm: TourModel, solver: cp_model.CpSolver) -> list[tuple[Candidate, int]]:
@@ -92,14 +97,19 @@ def plan_tour(
     options = options or SolveOptions()
     started = time.perf_counter()
     instance = Instance.prepare(problem)
-    greedy = greedy_plan(instance)
+    relaxation = relax(instance) if options.use_relaxation else None
+    greedy = greedy_plan(instance, relaxation.values if relaxation else None)
     picks = list(greedy.picks)
     objective = instance.objective(picks)
-    bound: float = float(objective)
+    lp_bound = relaxation.bound if relaxation else float("inf")
+    bound = lp_bound if instance.candidates else float(objective)
     status = SolveStatus.GREEDY
     conflicts: tuple[Reason, ...] = ()
     request_reasons = _unmet_reasons(greedy, set())
-    if options.use_cpsat and instance.candidates:
+    proven = objective >= lp_bound - 1e-6  # the LP bound already proves the greedy optimal
+    if proven and not greedy.unmet:
+        status, bound = SolveStatus.OPTIMAL, float(objective)
+    elif options.use_cpsat and instance.candidates:
         requests = problem.must_screen
         if greedy.unmet:
             requests, conflicts = split_requests(
@@ -110,10 +120,12 @@ def plan_tour(
         request_reasons = fallback_reasons
         tm = build(instance, greedy.fixed, requests)
         hint(tm, greedy.picks)
-        code, solver = _solve(tm, options, progress)
+        code, solver = _solve(tm, options, progress, lp_bound)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = _picks(tm, solver)
-            bound = solver.best_objective_bound
+            bound = min(solver.best_objective_bound, lp_bound)
+            if code == cp_model.OPTIMAL or instance.objective(found) >= bound - 1e-6:
+                code, bound = cp_model.OPTIMAL, float(instance.objective(found))
             if instance.objective(found) >= objective or greedy.unmet:
                 picks, objective = found, instance.objective(found)
                 status = SolveStatus.OPTIMAL if code == cp_model.OPTIMAL else SolveStatus.FEASIBLE

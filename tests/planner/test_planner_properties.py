@@ -7,6 +7,7 @@ from _planner_factories import title, venue, window
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalogue.planner.instance import Instance
 from catalogue.planner.plan import SolveStatus
 from catalogue.planner.problem import (
     Copies,
@@ -16,6 +17,7 @@ from catalogue.planner.problem import (
     Problem,
     Rules,
 )
+from catalogue.planner.relaxation import relax
 from catalogue.planner.solver import SolveOptions, plan_tour
 from catalogue.planner.validator import check_plan
 
@@ -104,3 +106,6 @@ def test_greedy_and_cpsat_plans_are_valid(problem: Problem) -> None:
         assert best.objective >= greedy.objective
     if best.status is SolveStatus.OPTIMAL:
         assert best.objective == pytest.approx(best.best_bound)
+    relaxation = relax(Instance.prepare(problem))
+    if relaxation is not None:
+        assert relaxation.bound >= best.objective - 1e-6

@@ -1,21 +1,37 @@
 from dataclasses import replace
 
-from _planner_factories import central_asia, greedy_planned, planned
+from _planner_factories import central_asia, planned, with_rules
 
 from catalogue.planner.instance import Instance
 from catalogue.planner.plan import SolveStatus
+from catalogue.planner.relaxation import relax
 from catalogue.planner.solver import Progress, SolveOptions, plan_tour
 
 
-def test_cpsat_is_at_least_as_good_as_greedy_and_proves_small_optimum() -> None:
+def test_cpsat_proves_a_small_optimum_on_its_own() -> None:
     problem = central_asia(6)
-    greedy = greedy_planned(problem)
-    best = planned(problem)
+    greedy = planned(problem, SolveOptions(use_cpsat=False, use_relaxation=False))
+    best = planned(problem, SolveOptions(time_limit=5.0, use_relaxation=False))
     assert greedy.status is SolveStatus.GREEDY
     assert best.status is SolveStatus.OPTIMAL
     assert best.objective >= greedy.objective
     assert best.best_bound == best.objective
     assert best.gap == 0.0
+
+
+def test_lp_relaxation_bounds_the_cpsat_plan() -> None:
+    problem = with_rules(central_asia(4), max_per_venue_year=2, once_per_city=True)
+    best = planned(problem, SolveOptions(time_limit=2.0, use_relaxation=False))
+    relaxation = relax(Instance.prepare(problem))
+    assert relaxation is not None
+    assert relaxation.bound >= best.objective - 1e-6
+
+
+def test_lp_bound_can_prove_the_greedy_plan_optimal() -> None:
+    problem = central_asia(6)
+    plan = planned(problem, SolveOptions(use_cpsat=False))
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.objective == planned(problem, SolveOptions(use_relaxation=False)).objective
 
 
 def test_reported_objective_is_the_plan_objective() -> None:
@@ -31,7 +47,8 @@ def test_reported_objective_is_the_plan_objective() -> None:
 
 def test_progress_reports_incumbents() -> None:
     seen: list[Progress] = []
-    plan = plan_tour(central_asia(4), SolveOptions(time_limit=5.0), seen.append)
+    options = SolveOptions(time_limit=5.0, use_relaxation=False)
+    plan = plan_tour(central_asia(4), options, seen.append)
     assert seen
     assert seen[-1].objective <= plan.objective
     assert all(0.0 <= p.fraction <= 1.0 for p in seen)
