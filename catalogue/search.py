@@ -46,7 +46,7 @@ def _split_word(word: str) -> list[tuple[bool, str]]:
 
 
 def document_tokens(*texts: str) -> str:
-    """The normalised token string stored in ``title.search_document``."""
+    """The normalised token string stored in ``title_search.document``."""
     tokens: list[str] = []
     for text in texts:
         for word in _WORD.findall(_fold(text or "")):

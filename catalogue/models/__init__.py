@@ -18,6 +18,7 @@ from catalogue.models.titles import (
     Title,
     TitleKind,
     TitleLocalization,
+    TitleSearch,
     TitleStatus,
     TitleTag,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "TitleCampaign",
     "TitleKind",
     "TitleLocalization",
+    "TitleSearch",
     "TitleStatus",
     "TitleTag",
     "Upload",

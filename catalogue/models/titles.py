@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import ConfigDict, StringConstraints
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from catalogue.models.types import UTCDateTime, utcnow
@@ -43,6 +43,8 @@ Runtime = Annotated[int, Field(ge=1, le=10_000)]
 class Title(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("parent_id", "season_number", "episode_number", name="uq_title_episode"),
+        # the default listing: top-level titles of a kind, by year
+        Index("ix_title_listing", "parent_id", "kind", "production_year"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -70,21 +72,35 @@ class Title(SQLModel, table=True):
     content_rating: str | None = Field(default=None, sa_type=String(50))
     eidr_title_id: str | None = Field(default=None, sa_type=String(40), unique=True)
     eidr_edit_id: str | None = Field(default=None, sa_type=String(40), unique=True)
-    # Normalised, tokenised text of every title and synopsis; the full-text index is built on it.
-    search_document: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
+class TitleSearch(SQLModel, table=True):
+    """The normalised, tokenised text of a title's every title and synopsis; the full-text index is
+    built on it. Kept out of `title` so that filtered scans over titles read small rows."""
+
+    __tablename__ = "title_search"
+
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), primary_key=True)
+    )
+    document: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 class TitleLocalization(SQLModel, table=True):
     __tablename__ = "title_localization"
-    __table_args__ = (UniqueConstraint("title_id", "language", name="uq_localization_language"),)
+    __table_args__ = (
+        UniqueConstraint("title_id", "language", name="uq_localization_language"),
+        # language first: the list filter goes from a language to the titles that have it
+        Index("ix_localization_language_title", "language", "title_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title_id: int = Field(
         sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False)
     )
-    language: str = Field(sa_type=String(35), index=True)
+    language: str = Field(sa_type=String(35))
     title: str = Field(sa_type=String(500))
     synopsis: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 

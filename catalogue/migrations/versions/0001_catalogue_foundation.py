@@ -66,7 +66,6 @@ def upgrade() -> None:
         sa.Column("content_rating", sa.String(length=50), nullable=True),
         sa.Column("eidr_title_id", sa.String(length=40), nullable=True),
         sa.Column("eidr_edit_id", sa.String(length=40), nullable=True),
-        sa.Column("search_document", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["parent_id"], ["title.id"], ondelete="CASCADE"),
@@ -79,6 +78,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("title", schema=None) as batch_op:
+        batch_op.create_index("ix_title_listing", ["parent_id", "kind", "production_year"], unique=False)
         batch_op.create_index(batch_op.f("ix_title_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_title_kind"), ["kind"], unique=False)
         batch_op.create_index(
@@ -117,7 +117,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("title_localization", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_title_localization_language"), ["language"], unique=False
+            "ix_localization_language_title", ["language", "title_id"], unique=False
         )
 
     op.create_table(
@@ -189,33 +189,41 @@ def upgrade() -> None:
 
 def _create_search_index() -> None:
     """SQLite: an FTS5 index kept in step by triggers. PostgreSQL: a generated tsvector + GIN."""
+    op.create_table(
+        "title_search",
+        sa.Column("title_id", sa.Integer(), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["title_id"], ["title.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("title_id"),
+    )
     if op.get_bind().dialect.name == "sqlite":
         # The document is tokenised by catalogue.search already; unicode61 only splits on spaces.
+        # A one-character prefix index answers one-character Chinese queries ("航"*) directly.
         op.execute(
-            "CREATE VIRTUAL TABLE title_fts USING fts5(search_document, content='title', "
-            "content_rowid='id', tokenize='unicode61 remove_diacritics 0')"
+            "CREATE VIRTUAL TABLE title_fts USING fts5(document, content='title_search', "
+            "content_rowid='title_id', tokenize='unicode61 remove_diacritics 0', prefix='1')"
         )
         op.execute(
-            "CREATE TRIGGER title_fts_insert AFTER INSERT ON title BEGIN "
-            "INSERT INTO title_fts(rowid, search_document) VALUES (new.id, new.search_document); END"
+            "CREATE TRIGGER title_fts_insert AFTER INSERT ON title_search BEGIN "
+            "INSERT INTO title_fts(rowid, document) VALUES (new.title_id, new.document); END"
         )
         op.execute(
-            "CREATE TRIGGER title_fts_delete AFTER DELETE ON title BEGIN "
-            "INSERT INTO title_fts(title_fts, rowid, search_document) "
-            "VALUES ('delete', old.id, old.search_document); END"
+            "CREATE TRIGGER title_fts_delete AFTER DELETE ON title_search BEGIN "
+            "INSERT INTO title_fts(title_fts, rowid, document) "
+            "VALUES ('delete', old.title_id, old.document); END"
         )
         op.execute(
-            "CREATE TRIGGER title_fts_update AFTER UPDATE OF search_document ON title BEGIN "
-            "INSERT INTO title_fts(title_fts, rowid, search_document) "
-            "VALUES ('delete', old.id, old.search_document); "
-            "INSERT INTO title_fts(rowid, search_document) VALUES (new.id, new.search_document); END"
+            "CREATE TRIGGER title_fts_update AFTER UPDATE ON title_search BEGIN "
+            "INSERT INTO title_fts(title_fts, rowid, document) "
+            "VALUES ('delete', old.title_id, old.document); "
+            "INSERT INTO title_fts(rowid, document) VALUES (new.title_id, new.document); END"
         )
     else:
         op.execute(
-            "ALTER TABLE title ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-            "(to_tsvector('simple', search_document)) STORED"
+            "ALTER TABLE title_search ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple', document)) STORED"
         )
-        op.execute("CREATE INDEX ix_title_search_vector ON title USING gin (search_vector)")
+        op.execute("CREATE INDEX ix_title_search_vector ON title_search USING gin (search_vector)")
 
 
 def downgrade() -> None:
@@ -223,6 +231,7 @@ def downgrade() -> None:
         for trigger in ("title_fts_insert", "title_fts_delete", "title_fts_update"):
             op.execute(f"DROP TRIGGER {trigger}")
         op.execute("DROP TABLE title_fts")
+    op.drop_table("title_search")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
         batch_op.drop_index(batch_op.f("ix_api_token_token_hash"))
@@ -243,7 +252,7 @@ def downgrade() -> None:
 
     op.drop_table("title_tag")
     with op.batch_alter_table("title_localization", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_title_localization_language"))
+        batch_op.drop_index("ix_localization_language_title")
 
     op.drop_table("title_localization")
     with op.batch_alter_table("title_campaign", schema=None) as batch_op:
@@ -251,6 +260,7 @@ def downgrade() -> None:
 
     op.drop_table("title_campaign")
     with op.batch_alter_table("title", schema=None) as batch_op:
+        batch_op.drop_index("ix_title_listing")
         batch_op.drop_index(batch_op.f("ix_title_updated_at"))
         batch_op.drop_index(batch_op.f("ix_title_status"))
         batch_op.drop_index(batch_op.f("ix_title_production_year"))
