@@ -140,9 +140,8 @@ def deliver(
     for path, data in written.items():
         files.put_bytes(storage, settings, f"{row.prefix}/{path}", data)
     files.put_bytes(storage, settings, row.master_playlist_key, master)  # last
-    _remove_stale_folders(
-        storage, row.prefix, {keys.hls_directory(t.id, t.revision) for t in tracks}
-    )  # type: ignore[arg-type]
+    folders = {keys.hls_directory(t.id, t.revision) for t in tracks}  # type: ignore[arg-type]
+    _remove_stale_folders(storage, row.prefix, folders)
     _record_files(session, row, {**written, _relative(row, row.master_playlist_key): master})
     return Delivered(asset_id, [t.id for t in tracks], row.master_playlist_key)  # type: ignore[misc]
 
@@ -200,7 +199,7 @@ def _record_files(session: Session, row: RenditionSet, current: dict[str, bytes]
     }
     for path, data in current.items():
         file = existing.get(path) or RenditionFile(
-            rendition_set_id=row.id,
+            rendition_set_id=row.id,  # type: ignore[arg-type]
             path=path,
             key="",
             size=0,

@@ -88,9 +88,8 @@ def _index_ready_assets(session: OrmSession, _flush: UOWTransaction) -> None:
         return
     connection = session.connection()
     for asset_id, technical in sorted(ready.items()):
-        connection.execute(
-            delete(AssetAudioLanguage).where(AssetAudioLanguage.asset_id == asset_id)
-        )  # type: ignore[arg-type]
+        stale = AssetAudioLanguage.asset_id == asset_id
+        connection.execute(delete(AssetAudioLanguage).where(stale))  # type: ignore[arg-type]
         languages = audio_languages(technical)
         if languages:
             connection.execute(

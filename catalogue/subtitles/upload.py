@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from starlette.datastructures import UploadFile
@@ -36,7 +36,7 @@ async def read_subtitle_form(request: Request, max_bytes: int) -> SubtitleForm:
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(_too_large(max_bytes))
 
-    async def capped() -> AsyncIterator[bytes]:
+    async def capped() -> AsyncGenerator[bytes, None]:
         received = 0
         async for chunk in request.stream():
             received += len(chunk)
