@@ -99,11 +99,29 @@ def discover(user: Editor, request: Request) -> Response:
     )
 
 
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+_TUS_HEADERS = {"Tus-Resumable": _header("1.0.0")}
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_class=Response,
-    responses=_TUS_ERRORS,
+    responses={
+        201: {
+            "description": "Upload created; its URL is in Location",
+            "headers": {
+                **_TUS_HEADERS,
+                "Location": _header("the upload's URL, for HEAD, PATCH and DELETE"),
+                "Upload-Offset": _header("bytes stored (creation-with-upload)"),
+                "Upload-Expires": _header("when an unfinished upload is collected (RFC 9110 date)"),
+            },
+        },
+        **_TUS_ERRORS,
+    },
 )
 async def create(
     request: Request,
@@ -139,7 +157,22 @@ async def create(
     return Response(status_code=201, headers={**headers, **_state_headers(upload)})
 
 
-@router.head("/{upload_id}", response_class=Response, responses=_TUS_ERRORS)
+@router.head(
+    "/{upload_id}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The upload's state, in headers",
+            "headers": {
+                **_TUS_HEADERS,
+                "Upload-Offset": _header("bytes stored: resume from here"),
+                "Upload-Length": _header("the declared total size"),
+                "Upload-Expires": _header("when an unfinished upload is collected"),
+            },
+        },
+        **_TUS_ERRORS,
+    },
+)
 def offset(
     request: Request,
     session: SessionDep,
