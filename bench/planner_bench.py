@@ -149,6 +149,8 @@ def big_year(time_limit: float, seed: int) -> None:
     t_greedy_core = time.perf_counter() - t0
     greedy = plan_tour(problem, SolveOptions(use_cpsat=False))
     _check(problem, greedy)
+    plain = plan_tour(problem, SolveOptions(use_cpsat=False, use_relaxation=False))
+    _check(problem, plain)
     marks: dict[str, float] = {}
     start = time.perf_counter()
 
@@ -158,8 +160,11 @@ def big_year(time_limit: float, seed: int) -> None:
         if p.objective and (p.bound - p.objective) / p.objective <= 0.01:
             marks.setdefault("gap1", now)
 
-    best = plan_tour(problem, SolveOptions(time_limit=time_limit, num_workers=2), progress)
+    best = plan_tour(
+        problem, SolveOptions(time_limit=time_limit, num_workers=2, gap_limit=0.01), progress
+    )
     _check(problem, best)
+    print(_line("greedy, no LP guide", plain, best.best_bound, plain.seconds))
     print(_line("greedy (whole plan)", greedy, best.best_bound, greedy.seconds))
     print(_line("CP-SAT (whole plan)", best, best.best_bound, best.seconds))
     print(
@@ -178,7 +183,7 @@ def realistic_tour(seed: int) -> None:
     problem = synthetic(40, 30, countries, seed)
     greedy = plan_tour(problem, SolveOptions(use_cpsat=False))
     _check(problem, greedy)
-    best = plan_tour(problem, SolveOptions(time_limit=5.0, num_workers=2))
+    best = plan_tour(problem, SolveOptions(time_limit=5.0, num_workers=2, gap_limit=0.01))
     _check(problem, best)
     print("tour: 40 titles x 30 venues in 6 countries")
     print(_line("greedy", greedy, best.best_bound, greedy.seconds))

@@ -121,9 +121,19 @@ class Instance:
         marked |= {d for (t, v, d) in self.kept if (t, v) == (cand.title_id, cand.venue_id)}
         return {d: self.day_bonus(cand, d) for d in marked & allowed if self.day_bonus(cand, d)}
 
+    @cached_property
+    def _day_groups(self) -> dict[tuple[str, str], list[DayGroup]]:
+        return {}
+
     def day_groups(self, cand: Candidate) -> list[DayGroup]:
         """Per piece of the period with candidate days: the plain group (all its days, no
         bonus), then one group per bonus value on the few days that earn it."""
+        key = (cand.title_id, cand.venue_id)
+        if key not in self._day_groups:
+            self._day_groups[key] = self._make_day_groups(cand)
+        return self._day_groups[key]
+
+    def _make_day_groups(self, cand: Candidate) -> list[DayGroup]:
         bonus = self.bonus_days(cand)
         groups = []
         for first, last, bucket, year in self.pieces:

@@ -26,40 +26,51 @@ def relax(instance: Instance) -> Relaxation | None:
     if lp is None:
         return None
     w, rules = instance.problem.weights, instance.problem.rules
-    objective = []
-    presence = {}
-    by_year: dict[tuple[str, int], list] = defaultdict(list)
-    by_place: dict[tuple[str, str], list] = defaultdict(list)
-    covers: dict[tuple[str, ...], tuple[int, list]] = {}
+    objective = lp.Objective()
+    objective.SetMaximization()
+    infinity = lp.infinity()
+    presence: dict[tuple[str, str], list[pywraplp.Variable]] = {}
+    rows: dict[tuple[str, ...], tuple[float, list[pywraplp.Variable]]] = defaultdict(
+        lambda: (0.0, [])
+    )
+
+    def row(key: tuple[str, ...], limit: float) -> list[pywraplp.Variable]:
+        if key not in rows:
+            rows[key] = (limit, [])
+        return rows[key][1]
+
+    covers: dict[tuple[str, ...], tuple[int, list[pywraplp.Variable]]] = {}
     for cand in instance.candidates:
         venue = instance.venues[cand.venue_id]
         base = instance.base_score(cand.title_id, cand.venue_id)
-        groups = [(g, lp.NumVar(0, 1, "")) for g in instance.day_groups(cand)]
-        total = sum(x for _, x in groups)
-        lp.Add(total <= 1)
-        presence[(cand.title_id, cand.venue_id)] = groups
-        objective += [(base + g.bonus) * x for g, x in groups]
-        for g, x in groups:
-            by_year[(cand.venue_id, g.year)].append(x)
-            key = ("spread", cand.country, str(g.bucket))
-            covers.setdefault(key, (w.spread, []))[1].append(x)
+        xs = []
+        for g in instance.day_groups(cand):
+            x = lp.NumVar(0, 1, "")
+            objective.SetCoefficient(x, base + g.bonus)
+            xs.append(x)
+            if rules.max_per_venue_year is not None:
+                row(("year", cand.venue_id, str(g.year)), rules.max_per_venue_year).append(x)
+            covers.setdefault(("spread", cand.country, str(g.bucket)), (w.spread, []))[1].append(x)
+        presence[(cand.title_id, cand.venue_id)] = xs
+        row(("once", cand.title_id, cand.venue_id), 1).extend(xs)
         if rules.once_per_city:
-            by_place[(cand.title_id, f"city:{venue.country}:{venue.city}")].append(total)
+            row(("city", cand.title_id, venue.country, venue.city), 1).extend(xs)
         if rules.once_per_country:
-            by_place[(cand.title_id, f"country:{venue.country}")].append(total)
-        covers.setdefault(("title", cand.title_id), (w.title_coverage, []))[1].append(total)
-        covers.setdefault(("country", cand.country), (w.country_coverage, []))[1].append(total)
-    if rules.max_per_venue_year is not None:
-        for xs in by_year.values():
-            lp.Add(sum(xs) <= rules.max_per_venue_year)
-    for xs in by_place.values():
-        lp.Add(sum(xs) <= 1)
+            row(("country", cand.title_id, venue.country), 1).extend(xs)
+        covers.setdefault(("title", cand.title_id), (w.title_coverage, []))[1].extend(xs)
+        covers.setdefault(("country", cand.country), (w.country_coverage, []))[1].extend(xs)
+    for limit, xs in rows.values():
+        ct = lp.Constraint(-infinity, limit)
+        for x in xs:
+            ct.SetCoefficient(x, 1)
     for weight, xs in covers.values():
         covered = lp.NumVar(0, 1, "")
-        lp.Add(covered <= sum(xs))
-        objective.append(weight * covered)
-    lp.Maximize(sum(objective))
+        objective.SetCoefficient(covered, weight)
+        ct = lp.Constraint(-infinity, 0)  # covered <= sum(xs)
+        ct.SetCoefficient(covered, 1)
+        for x in xs:
+            ct.SetCoefficient(x, -1)
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    values = {key: sum(x.solution_value() for _, x in groups) for key, groups in presence.items()}
-    return Relaxation(lp.Objective().Value(), values)
+    values = {key: sum(x.solution_value() for x in xs) for key, xs in presence.items()}
+    return Relaxation(objective.Value(), values)

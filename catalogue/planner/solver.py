@@ -107,8 +107,11 @@ def plan_tour(
     conflicts: tuple[Reason, ...] = ()
     request_reasons = _unmet_reasons(greedy, set())
     proven = objective >= lp_bound - 1e-6  # the LP bound already proves the greedy optimal
+    close_enough = objective > 0 and (lp_bound - objective) / objective <= options.gap_limit
     if proven and not greedy.unmet:
         status, bound = SolveStatus.OPTIMAL, float(objective)
+    elif close_enough and not greedy.unmet:
+        pass  # the greedy plan is within the gap limit of the LP bound: CP-SAT cannot help
     elif options.use_cpsat and instance.candidates:
         requests = problem.must_screen
         if greedy.unmet:
