@@ -14,6 +14,7 @@ from catalogue import __version__, ingest
 from catalogue.api.routes import (
     assets,
     campaigns,
+    delivery,
     health,
     jobs,
     partners,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router)
     app.include_router(subtitles.router)
     app.include_router(rights.router)
+    app.include_router(delivery.router)
     web.install(app)  # the pages and their static files
 
     @app.exception_handler(CatalogueError)

@@ -19,6 +19,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "catalogue.jobs.transcode",
     "catalogue.ingest.probing",
     "catalogue.subtitles.jobs",
+    "catalogue.delivery.webhooks",
 )
 
 

@@ -88,7 +88,6 @@ class AuditEvent(SQLModel, table=True):
 class LinkCreate(SQLModel):
     model_config = ConfigDict(extra="forbid")
 
-    asset_id: int
     expires_in_s: Annotated[int, Field(ge=60, le=7 * 86400)] | None = Field(
         default=None, description="lifetime; default: settings.delivery_link_ttl_s"
     )

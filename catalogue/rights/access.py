@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from catalogue.errors import NotFound
 from catalogue.models import (
+    Asset,
+    AssetState,
     Partner,
     RightsWindow,
     RightsWindowCountry,
@@ -99,3 +101,15 @@ def may_see_title(session: Session, user: User, title_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def visible_asset(session: Session, user: User, asset_id: int) -> Asset:
+    """An asset the caller may see: staff any; partners the ready assets of titles licensed to
+    them now. Anything else is 'not found'."""
+    asset = session.get(Asset, asset_id)
+    if asset is None or (
+        is_partner(user)
+        and (asset.state != AssetState.ready or not may_see_title(session, user, asset.title_id))
+    ):
+        raise NotFound(f"asset {asset_id} not found")
+    return asset

@@ -14,12 +14,16 @@ def published_title(client: TestClient, actors: Actors, name: str, **fields: Any
     response = client.post("/titles", json=body, headers=actors.editor)
     assert response.status_code == 201, response.text
     title_id: int = response.json()["id"]
-    published = client.post(f"/titles/{title_id}/status", json={"status": "published"}, headers=actors.editor)
+    published = client.post(
+        f"/titles/{title_id}/status", json={"status": "published"}, headers=actors.editor
+    )
     assert published.status_code == 200, published.text
     return title_id
 
 
-def grant(client: TestClient, actors: Actors, title_id: int, territories: list[str], **fields: Any) -> dict[str, Any]:
+def grant(
+    client: TestClient, actors: Actors, title_id: int, territories: list[str], **fields: Any
+) -> dict[str, Any]:
     body = {
         "title_id": title_id,
         "media_right": "public_screening",

@@ -11,13 +11,33 @@ from tests.conftest import Actors
 
 def test_window_resolves_regions_and_exclusions(client: TestClient, actors: Actors) -> None:
     title = published_title(client, actors, "丝路回响")
-    window = grant(client, actors, title, ["Central Asia"], ends_on="2030-12-31", subtitle_languages=["ru", "kk"])
+    window = grant(
+        client,
+        actors,
+        title,
+        ["Central Asia"],
+        ends_on="2030-12-31",
+        subtitle_languages=["ru", "kk"],
+    )
     assert window["countries"] == ["KG", "KZ", "TJ", "TM", "UZ"]
-    world = grant(client, actors, title, ["world"], excluded_territories=["Europe", "CN"], media_right="festival")
-    assert "FR" not in world["countries"] and "CN" not in world["countries"] and "KZ" in world["countries"]
+    world = grant(
+        client,
+        actors,
+        title,
+        ["world"],
+        excluded_territories=["Europe", "CN"],
+        media_right="festival",
+    )
+    assert (
+        "FR" not in world["countries"]
+        and "CN" not in world["countries"]
+        and "KZ" in world["countries"]
+    )
     listed = client.get("/rights/windows", params={"country": "kz"}, headers=actors.admin).json()
     assert {w["id"] for w in listed} == {window["id"], world["id"]}
-    assert [w["id"] for w in client.get(f"/titles/{title}/rights", headers=actors.programmer).json()] == [
+    assert [
+        w["id"] for w in client.get(f"/titles/{title}/rights", headers=actors.programmer).json()
+    ] == [
         window["id"],
         world["id"],
     ]
@@ -25,7 +45,12 @@ def test_window_resolves_regions_and_exclusions(client: TestClient, actors: Acto
 
 def test_bad_windows_are_refused_with_what_to_fix(client: TestClient, actors: Actors) -> None:
     title = published_title(client, actors, "雪豹守护者")
-    base = {"title_id": title, "media_right": "public_screening", "territories": ["KZ"], "starts_on": "2025-01-01"}
+    base = {
+        "title_id": title,
+        "media_right": "public_screening",
+        "territories": ["KZ"],
+        "starts_on": "2025-01-01",
+    }
     cases = [
         ({"territories": ["Central Asa"]}, 422, "close matches: central asia"),
         ({"ends_on": "2024-01-01"}, 422, "before starts_on"),
@@ -36,7 +61,9 @@ def test_bad_windows_are_refused_with_what_to_fix(client: TestClient, actors: Ac
         ({"status": "active", "extra": 1}, 422, "extra"),
     ]
     for change, code, text in cases:
-        response = client.post("/rights/windows", json={**base, **change}, headers=actors.programmer)
+        response = client.post(
+            "/rights/windows", json={**base, **change}, headers=actors.programmer
+        )
         assert response.status_code == code, (change, response.text)
         assert text in response.text, (change, response.text)
     assert client.get("/rights/windows", headers=actors.admin).json() == []
@@ -44,8 +71,21 @@ def test_bad_windows_are_refused_with_what_to_fix(client: TestClient, actors: Ac
 
 def test_exclusive_grants_cannot_overlap_others(client: TestClient, actors: Actors) -> None:
     title = published_title(client, actors, "刺桐港灯火")
-    grant(client, actors, title, ["KZ"], partner_id=actors.partner_id, exclusive=True, ends_on="2025-12-31")
-    clash = {"title_id": title, "media_right": "public_screening", "territories": ["Central Asia"], "starts_on": "2025-06-01"}
+    grant(
+        client,
+        actors,
+        title,
+        ["KZ"],
+        partner_id=actors.partner_id,
+        exclusive=True,
+        ends_on="2025-12-31",
+    )
+    clash = {
+        "title_id": title,
+        "media_right": "public_screening",
+        "territories": ["Central Asia"],
+        "starts_on": "2025-06-01",
+    }
     response = client.post("/rights/windows", json=clash, headers=actors.programmer)
     assert response.status_code == 409 and "exclusive" in response.json()["detail"]
     # another media right, after the window, or elsewhere: fine
@@ -54,7 +94,9 @@ def test_exclusive_grants_cannot_overlap_others(client: TestClient, actors: Acto
     grant(client, actors, title, ["UZ"], partner_id=actors.partner_b_id, exclusive=True)
 
 
-def test_partners_see_titles_licensed_in_their_territory_now(client: TestClient, actors: Actors) -> None:
+def test_partners_see_titles_licensed_in_their_territory_now(
+    client: TestClient, actors: Actors
+) -> None:
     almaty = published_title(client, actors, "Almaty only")
     paris = published_title(client, actors, "Paris only")
     both = published_title(client, actors, "Both")
@@ -90,10 +132,15 @@ def test_episodes_and_promos_follow_the_licensed_title(client: TestClient, actor
         json={"original_title": "第1集", "original_language": "zh", "episode_number": 1},
         headers=actors.editor,
     ).json()
-    client.post(f"/titles/{episode['id']}/status", json={"status": "published"}, headers=actors.editor)
+    client.post(
+        f"/titles/{episode['id']}/status", json={"status": "published"}, headers=actors.editor
+    )
     promo = published_title(client, actors, "Promo", kind="promo", promotes_id=series)
     grant(client, actors, series, ["KZ"])
-    assert client.get(f"/titles/{series}/episodes", headers=actors.partner).json()[0]["id"] == episode["id"]
+    assert (
+        client.get(f"/titles/{series}/episodes", headers=actors.partner).json()[0]["id"]
+        == episode["id"]
+    )
     assert client.get(f"/titles/{promo}", headers=actors.partner).status_code == 200
     assert client.get(f"/titles/{episode['id']}", headers=actors.partner_b).status_code == 404
 
@@ -111,12 +158,17 @@ def test_availability_says_why_not(client: TestClient, actors: Actors) -> None:
     items = {i["title_id"]: i for i in page["items"]}
     assert page["countries"] == ["KG", "KZ", "TJ", "TM", "UZ"]
     assert items[ok]["available"] and items[ok]["countries"] == page["countries"]
-    kz = {i: next(r for r in items[i]["reasons"] if r["country"] == "KZ") for i in (short, russian, nothing)}
+    kz = {
+        i: next(r for r in items[i]["reasons"] if r["country"] == "KZ")
+        for i in (short, russian, nothing)
+    }
     assert kz[short]["code"] == "outside_period" and "2025-07-10" in kz[short]["detail"]
     assert kz[russian]["code"] == "language_not_licensed" and "ru" in kz[russian]["detail"]
     assert kz[nothing]["code"] == "no_rights"
     overlapping = client.get(
-        "/availability", params={**params, "match": "overlaps", "available": "true"}, headers=actors.admin
+        "/availability",
+        params={**params, "match": "overlaps", "available": "true"},
+        headers=actors.admin,
     ).json()
     assert {i["title_id"] for i in overlapping["items"]} == {ok, short}
 
@@ -139,17 +191,27 @@ def test_partners_may_not_read_or_change_rights(client: TestClient, actors: Acto
     window = grant(client, actors, title, ["KZ"])
     assert client.get("/rights/windows", headers=actors.partner).status_code == 403
     assert client.get(f"/rights/windows/{window['id']}", headers=actors.partner).status_code == 403
-    assert client.get("/availability", params={"country": "KZ"}, headers=actors.partner).status_code == 403
+    assert (
+        client.get("/availability", params={"country": "KZ"}, headers=actors.partner).status_code
+        == 403
+    )
     assert client.post("/rights/windows", json={}, headers=actors.editor).status_code == 403
 
 
 def test_window_replace_and_delete(client: TestClient, actors: Actors) -> None:
     title = published_title(client, actors, "T")
     window = grant(client, actors, title, ["KZ"])
-    body = {k: window[k] for k in ("media_right", "territories", "starts_on")} | {"status": "terminated"}
+    body = {k: window[k] for k in ("media_right", "territories", "starts_on")} | {
+        "status": "terminated"
+    }
     replaced = client.put(f"/rights/windows/{window['id']}", json=body, headers=actors.programmer)
     assert replaced.status_code == 200 and replaced.json()["status"] == "terminated"
     assert client.get(f"/titles/{title}", headers=actors.partner).status_code == 404
-    assert client.delete(f"/rights/windows/{window['id']}", headers=actors.programmer).status_code == 204
+    assert (
+        client.delete(f"/rights/windows/{window['id']}", headers=actors.programmer).status_code
+        == 204
+    )
     assert client.get(f"/rights/windows/{window['id']}", headers=actors.admin).status_code == 404
-    assert client.put("/rights/windows/999", json=body, headers=actors.programmer).status_code == 404
+    assert (
+        client.put("/rights/windows/999", json=body, headers=actors.programmer).status_code == 404
+    )

@@ -77,20 +77,37 @@ def test_region_answer_lists_where_and_why_not() -> None:
         ([], {}, ReasonCode.no_rights),
         ([window(countries=frozenset({"FR"}))], {}, ReasonCode.no_rights),
         ([window(status="suspended")], {}, ReasonCode.inactive),
-        ([window(media_right="free_tv")], {"media_rights": frozenset({"public_screening"})}, ReasonCode.other_media),
-        ([window(partner_id=2, exclusive=True)], {"partner_id": 1}, ReasonCode.exclusive_to_other_partner),
+        (
+            [window(media_right="free_tv")],
+            {"media_rights": frozenset({"public_screening"})},
+            ReasonCode.other_media,
+        ),
+        (
+            [window(partner_id=2, exclusive=True)],
+            {"partner_id": 1},
+            ReasonCode.exclusive_to_other_partner,
+        ),
         ([window(partner_id=2)], {"partner_id": 1}, ReasonCode.licensed_to_other_partner),
-        ([window(subtitle_languages=frozenset({"ru"}))], {"language": "en"}, ReasonCode.language_not_licensed),
+        (
+            [window(subtitle_languages=frozenset({"ru"}))],
+            {"language": "en"},
+            ReasonCode.language_not_licensed,
+        ),
         ([window(ends_on=date(2025, 6, 30))], {}, ReasonCode.outside_period),
         ([window(ends_on=date(2025, 7, 3))], {"min_days": 7}, ReasonCode.too_short),
         (
-            [window(1, media_right="free_tv"), window(2, media_right="festival", holdbacks=(("free_tv", date(2025, 9, 1)),))],
+            [
+                window(1, media_right="free_tv"),
+                window(2, media_right="festival", holdbacks=(("free_tv", date(2025, 9, 1)),)),
+            ],
             {"media_rights": frozenset({"free_tv"})},
             ReasonCode.holdback,
         ),
     ],
 )
-def test_each_refusal_names_its_reason(windows: list[Window], query: dict[str, object], code: ReasonCode) -> None:
+def test_each_refusal_names_its_reason(
+    windows: list[Window], query: dict[str, object], code: ReasonCode
+) -> None:
     assert ask(*windows, **query) == (False, [code])
 
 
@@ -112,6 +129,10 @@ def test_holdback_ends_and_the_right_starts() -> None:
 
 
 def test_availability_answers_every_title_in_order() -> None:
-    answers = availability([30, 10, 20], [window(title_id=10), window(2, title_id=20, status="terminated")], Query(frozenset({"KZ"}), JULY))
+    answers = availability(
+        [30, 10, 20],
+        [window(title_id=10), window(2, title_id=20, status="terminated")],
+        Query(frozenset({"KZ"}), JULY),
+    )
     assert [(a.title_id, a.available) for a in answers] == [(30, False), (10, True), (20, False)]
     assert answers[2].reasons[0].code is ReasonCode.inactive

@@ -22,7 +22,9 @@ def post_sheet(client: TestClient, actors: Actors, body: bytes, **params: str) -
 
 
 def test_csv_import_creates_windows(client: TestClient, actors: Actors) -> None:
-    title = published_title(client, actors, "丝路回响", eidr_title_id="10.5240/7791-8534-2C23-9030-8610-5")
+    title = published_title(
+        client, actors, "丝路回响", eidr_title_id="10.5240/7791-8534-2C23-9030-8610-5"
+    )
     eidr = "10.5240/7791-8534-2C23-9030-8610-5"
     sheet = (
         "TitleID,EIDR,LicenseType,Territory,TerritoryExclude,Start,End,SubtitleLanguages,Partner,Exclusive,Holdback\n"
@@ -34,11 +36,19 @@ def test_csv_import_creates_windows(client: TestClient, actors: Actors) -> None:
     windows = client.get(f"/titles/{title}/rights", headers=actors.admin).json()
     first, second = windows
     assert first["countries"] == ["KG", "KZ", "TJ", "TM", "UZ"] and first["exclusive"]
-    assert first["partner_id"] == actors.partner_id and first["holdbacks"] == [{"media_right": "free_tv", "until": "2026-06-01"}]
-    assert second["ends_on"] is None and "CN" not in second["countries"] and "FR" not in second["countries"]
+    assert first["partner_id"] == actors.partner_id and first["holdbacks"] == [
+        {"media_right": "free_tv", "until": "2026-06-01"}
+    ]
+    assert (
+        second["ends_on"] is None
+        and "CN" not in second["countries"]
+        and "FR" not in second["countries"]
+    )
 
 
-def test_a_bad_file_imports_nothing_and_names_every_bad_row(client: TestClient, actors: Actors) -> None:
+def test_a_bad_file_imports_nothing_and_names_every_bad_row(
+    client: TestClient, actors: Actors
+) -> None:
     title = published_title(client, actors, "T")
     sheet = (
         f"{HEADER}\n"
@@ -57,7 +67,10 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_row(client: TestClient, 
     by_row = {e["row"]: (e["column"], e["message"]) for e in report["errors"]}
     assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 10]
     assert by_row[3][0] == "LicenseType"
-    assert by_row[4] == (None, "unknown region or country 'Central Asa'; close matches: central asia, central america, western asia")
+    assert by_row[4] == (
+        None,
+        "unknown region or country 'Central Asa'; close matches: central asia, central america, western asia",
+    )
     assert by_row[5] == ("Start", "'2025-13-01' is not a date; write YYYY-MM-DD")
     assert by_row[6] == ("TitleID", "no title with id 999")
     assert by_row[7][0] == "Partner" and by_row[8][0] == "Exclusive"
@@ -75,16 +88,36 @@ def test_whole_file_problems_are_one_clear_answer(client: TestClient, actors: Ac
         (b"\xff\xfe not utf8", {}, "not UTF-8"),
         (b"PK not a workbook", {"format": "xlsx"}, "not an XLSX workbook"),
     ]:
-        response = client.post("/rights/import", content=body, params=params, headers=actors.programmer)
+        response = client.post(
+            "/rights/import", content=body, params=params, headers=actors.programmer
+        )
         assert response.status_code == 422 and text in response.text, (body, response.text)
 
 
-def test_export_then_import_round_trips_without_duplicates(client: TestClient, actors: Actors) -> None:
+def test_export_then_import_round_trips_without_duplicates(
+    client: TestClient, actors: Actors
+) -> None:
     title = published_title(client, actors, "刺桐港灯火")
-    grant(client, actors, title, ["Central Asia"], ends_on="2026-01-31", subtitle_languages=["ru"], contract_ref="C-9",
-          holdbacks=[{"media_right": "free_tv", "until": "2026-06-01"}])
-    grant(client, actors, title, ["world"], excluded_territories=["CN"], media_right="festival",
-          partner_id=actors.partner_b_id, exclusive=True)
+    grant(
+        client,
+        actors,
+        title,
+        ["Central Asia"],
+        ends_on="2026-01-31",
+        subtitle_languages=["ru"],
+        contract_ref="C-9",
+        holdbacks=[{"media_right": "free_tv", "until": "2026-06-01"}],
+    )
+    grant(
+        client,
+        actors,
+        title,
+        ["world"],
+        excluded_territories=["CN"],
+        media_right="festival",
+        partner_id=actors.partner_b_id,
+        exclusive=True,
+    )
     before = client.get("/rights/windows", headers=actors.admin).json()
     exported = client.get("/rights/export", params={"format": "xlsx"}, headers=actors.admin)
     assert exported.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -115,4 +148,8 @@ def test_xlsx_with_real_date_cells_imports(client: TestClient, actors: Actors) -
     report = post_sheet(client, actors, buffer.getvalue(), format="xlsx")
     assert report["created"] == 1, report
     window = client.get(f"/titles/{title}/rights", headers=actors.admin).json()[0]
-    assert (window["starts_on"], window["ends_on"], window["countries"]) == ("2025-01-01", "2025-06-30", ["KZ", "UZ"])
+    assert (window["starts_on"], window["ends_on"], window["countries"]) == (
+        "2025-01-01",
+        "2025-06-30",
+        ["KZ", "UZ"],
+    )

@@ -1,0 +1,139 @@
+"""The partner catalogue: titles licensed to a partner over a period, with their windows,
+renditions and the audio and subtitle languages on offer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from catalogue.models import (
+    Asset,
+    AssetState,
+    Partner,
+    RenditionSet,
+    RightsWindow,
+    Title,
+    TitleLocalization,
+)
+from catalogue.models.delivery import (
+    CatalogueEntry,
+    CatalogueRenditions,
+    CatalogueWindow,
+    PartnerCatalogue,
+)
+from catalogue.models.subtitles import SubtitleTrack, TrackStatus
+from catalogue.rights import access
+from catalogue.rights.windows import Period
+
+
+def licensed_titles(session: Session, partner: Partner, period: Period) -> list[Title]:
+    return list(
+        session.exec(
+            select(Title)
+            .where(access.licensed_clause(partner, period))
+            .order_by(col(Title.original_title), col(Title.id))
+        ).all()
+    )
+
+
+def _windows(session: Session, partner: Partner, period: Period) -> dict[int, list[RightsWindow]]:
+    assert partner.id is not None
+    ids = access.licensed_window_ids(partner.id, partner.countries, period)
+    found: dict[int, list[RightsWindow]] = defaultdict(list)
+    for row in session.exec(select(RightsWindow).where(col(RightsWindow.id).in_(ids))):
+        found[row.title_id].append(row)
+    return found
+
+
+def audio_languages(row: RenditionSet) -> list[str]:
+    return sorted({a["language"] for a in row.audio_renditions if a.get("language")})
+
+
+def subtitle_languages(session: Session, title_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for title_id, language in session.exec(
+        select(SubtitleTrack.title_id, SubtitleTrack.language).where(
+            col(SubtitleTrack.title_id).in_(list(title_ids)),
+            SubtitleTrack.status == TrackStatus.published,
+        )
+    ):
+        found[title_id].add(language)
+    return {t: sorted(found[t]) for t in title_ids}
+
+
+def renditions(
+    session: Session, title_ids: Sequence[int]
+) -> dict[int, list[tuple[Asset, RenditionSet]]]:
+    found: dict[int, list[tuple[Asset, RenditionSet]]] = defaultdict(list)
+    for asset, row in session.exec(
+        select(Asset, RenditionSet)
+        .join(RenditionSet, col(RenditionSet.asset_id) == col(Asset.id))
+        .where(col(Asset.title_id).in_(list(title_ids)), Asset.state == AssetState.ready)
+        .order_by(col(Asset.id))
+    ):
+        found[asset.title_id].append((asset, row))
+    return found
+
+
+def build(session: Session, partner: Partner, period: Period) -> PartnerCatalogue:
+    assert partner.id is not None
+    titles = licensed_titles(session, partner, period)
+    ids = [t.id for t in titles if t.id is not None]
+    windows = _windows(session, partner, period)
+    media = renditions(session, ids)
+    subtitles = subtitle_languages(session, ids)
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for loc in session.exec(
+        select(TitleLocalization).where(col(TitleLocalization.title_id).in_(ids))
+    ):
+        names[loc.title_id][loc.language] = loc.title
+    items = []
+    for title in titles:
+        assert title.id is not None
+        # Episodes use their series' windows, promos those of the title they promote.
+        own = (
+            windows.get(title.id)
+            or windows.get(title.parent_id or -1)
+            or windows.get(title.promotes_id or -1, [])
+        )
+        sets = [
+            CatalogueRenditions(
+                asset_id=asset.id,  # type: ignore[arg-type]
+                kind=asset.kind,
+                duration_s=row.duration_s,
+                formats=["hls", "mp4"],
+                variants=row.variants,
+                audio_languages=audio_languages(row),
+                subtitle_languages=subtitles[title.id],
+                total_bytes=row.total_bytes,
+            )
+            for asset, row in media.get(title.id, [])
+        ]
+        items.append(
+            CatalogueEntry(
+                title_id=title.id,
+                kind=title.kind,
+                original_title=title.original_title,
+                original_language=title.original_language,
+                localized_titles=dict(sorted(names[title.id].items())),
+                production_year=title.production_year,
+                runtime_minutes=title.runtime_minutes,
+                eidr_title_id=title.eidr_title_id,
+                windows=[
+                    CatalogueWindow.model_validate(w, from_attributes=True)
+                    for w in sorted(own, key=lambda w: w.starts_on)
+                ],
+                renditions=sets,
+                audio_languages=sorted({lang for s in sets for lang in s.audio_languages}),
+                subtitle_languages=subtitles[title.id],
+            )
+        )
+    return PartnerCatalogue(
+        partner_id=partner.id,
+        countries=sorted(partner.countries),
+        starts_on=period.start,
+        ends_on=period.end,
+        items=items,
+    )

@@ -1,0 +1,108 @@
+"""Issuing download links for an asset's renditions, and checking them when bytes are fetched."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from catalogue.delivery import audit, signing
+from catalogue.delivery.signing import Grant, LinkInvalid
+from catalogue.errors import NotFound
+from catalogue.models import Asset, Partner, RenditionFile, RenditionSet, Title, User
+from catalogue.models.delivery import AuditAction, LinkPublic
+from catalogue.rights import access
+from catalogue.rights.windows import Period
+from catalogue.settings import Settings
+from catalogue.storage import InvalidKey, Storage, check_key
+
+
+def rendition_set(session: Session, asset_id: int) -> RenditionSet:
+    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
+    if row is None:
+        raise NotFound(f"asset {asset_id} has no renditions yet")
+    return row
+
+
+def files_of(session: Session, row: RenditionSet) -> list[RenditionFile]:
+    return list(
+        session.exec(
+            select(RenditionFile)
+            .where(RenditionFile.rendition_set_id == row.id)
+            .order_by(col(RenditionFile.path))
+        ).all()
+    )
+
+
+def _key(settings: Settings) -> bytes:
+    return settings.secret_key.get_secret_value().encode()
+
+
+def relative(row: RenditionSet, key: str) -> str:
+    return key.removeprefix(row.prefix.rstrip("/") + "/")
+
+
+def issue(
+    session: Session,
+    settings: Settings,
+    storage: Storage,
+    user: User,
+    asset_id: int,
+    lifetime_s: int | None,
+    base_url: str,
+) -> LinkPublic:
+    partner = access.partner_of(session, user)
+    assert partner.id is not None
+    access.visible_asset(session, user, asset_id)
+    row = rendition_set(session, asset_id)
+    audit.check_link_quota(session, settings, partner.id)
+    lifetime = lifetime_s or settings.delivery_link_ttl_s
+    expires = int(time.time()) + lifetime
+    token = signing.sign(_key(settings), Grant(partner.id, row.prefix.rstrip("/"), expires))
+    base = f"{base_url.rstrip('/')}/d/{token}/"
+    files = {}
+    for file in files_of(session, row):
+        presigned = storage.presigned_url(file.key, expires_s=lifetime)
+        files[file.path] = presigned or base + file.path
+    audit.record(
+        session.get_bind(),  # type: ignore[arg-type]
+        action=AuditAction.link_issued,
+        target=f"asset:{asset_id}",
+        status_code=201,
+        partner_id=partner.id,
+        user_id=user.id,
+        detail=f"expires {datetime.fromtimestamp(expires, UTC).isoformat()}",
+    )
+    return LinkPublic(
+        asset_id=asset_id,
+        expires_at=datetime.fromtimestamp(expires, UTC),
+        base_url=base,
+        master_playlist_url=base + relative(row, row.master_playlist_key),
+        delivery_video_url=base + relative(row, row.delivery_video_key),
+        files=files,
+    )
+
+
+def resolve(session: Session, settings: Settings, token: str, path: str) -> tuple[Grant, str]:
+    """The grant and storage key behind /d/{token}/{path}; raises unless the link is genuine,
+    unexpired, the path stays inside its folder and the partner is still licensed today."""
+    grant = signing.verify(_key(settings), token, time.time())
+    try:
+        key = check_key(f"{grant.prefix}/{path}")
+    except InvalidKey:
+        raise LinkInvalid("not found") from None
+    row = session.exec(select(RenditionSet).where(RenditionSet.prefix == grant.prefix)).first()
+    partner = session.get(Partner, grant.partner_id)
+    asset = session.get(Asset, row.asset_id) if row is not None else None
+    if row is None or partner is None or asset is None:
+        raise LinkInvalid("not found")
+    licensed = session.exec(
+        select(Title.id).where(
+            Title.id == asset.title_id,
+            access.licensed_clause(partner, Period.day(access.today())),
+        )
+    ).first()
+    if licensed is None:
+        raise LinkInvalid("not found")
+    return grant, key

@@ -1,0 +1,264 @@
+"""Webhooks: a partner is told when a new rendition set or subtitle track of a title licensed to it
+is ready. Payloads are signed like Mux's (`Catalogue-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256
+of "<t>.<body>" with the webhook's secret); deliveries run as jobs, retried with the job
+system's backoff, and every attempt is recorded.
+
+Events are noticed where they happen, in the same transaction: whoever writes a rendition set or
+publishes a subtitle track (the transcode job, the subtitle service, an import) queues an
+`announce_delivery_event` job, which fans out one `deliver_webhook` job per subscribed webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+from sqlmodel import Session, col, select
+
+from catalogue.errors import InvalidInput
+from catalogue.jobs import JobContext, PermanentJobError, TransientJobError, register
+from catalogue.jobs.queue import add_job
+from catalogue.models import Asset, Partner, Title, Webhook, WebhookDelivery
+from catalogue.models.delivery import WebhookEvent
+from catalogue.models.subtitles import SubtitleTrack, TrackStatus
+from catalogue.models.types import utcnow
+from catalogue.rights import access
+from catalogue.rights.windows import Period
+from catalogue.settings import Settings
+
+SIGNATURE_HEADER = "Catalogue-Signature"
+ANNOUNCE = "announce_delivery_event"
+DELIVER = "deliver_webhook"
+MAX_ATTEMPTS = 8
+TOLERANCE_S = 300
+
+
+class WebhookTargetRefused(InvalidInput):
+    """A URL that points into the service's own network (SSRF), refused unless allowed."""
+
+
+# --- signatures (pure) ------------------------------------------------------------------------
+
+
+def signature_header(secret: str, body: bytes, timestamp: int) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify_signature(
+    secret: str, body: bytes, header: str, now: float, tolerance_s: int = TOLERANCE_S
+) -> bool:
+    """What a receiver does: recompute, compare in constant time, refuse stale timestamps."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    try:
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    expected = signature_header(secret, body, timestamp).split("v1=", 1)[1]
+    return abs(now - timestamp) <= tolerance_s and hmac.compare_digest(
+        expected, parts.get("v1", "")
+    )
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def check_target(url: str, settings: Settings) -> None:
+    """Refuse URLs that resolve to loopback, private, link-local or reserved addresses."""
+    if settings.webhook_allow_private_addresses:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        raise WebhookTargetRefused(f"url: host {host!r} does not resolve") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise WebhookTargetRefused(
+                f"url: {host} resolves to {address}, a private or local address; "
+                "webhooks must reach a public address"
+            )
+
+
+# --- noticing events --------------------------------------------------------------------------
+
+_NOTICED = "catalogue.delivery.events"
+
+
+def _changed(obj: Any, name: str) -> bool:
+    return bool(sa_inspect(obj).attrs[name].history.has_changes())
+
+
+def _anyone_listening(session: OrmSession) -> bool:
+    # No webhook anywhere (most installations, most tests): no announce jobs at all.
+    return (
+        session.execute(select(Webhook.id).where(col(Webhook.active).is_(True)).limit(1)).first()
+        is not None
+    )
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _notice(session: OrmSession, _flush: UOWTransaction) -> None:
+    from catalogue.models import RenditionSet
+
+    found = session.info.setdefault(_NOTICED, [])
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, RenditionSet) and (obj in session.new or session.is_modified(obj)):
+            found.append({"event": WebhookEvent.rendition_ready.value, "asset_id": obj.asset_id})
+        elif (
+            isinstance(obj, SubtitleTrack)
+            and obj.status == TrackStatus.published
+            and (obj in session.new or _changed(obj, "status") or _changed(obj, "revision"))
+        ):
+            found.append(
+                {
+                    "event": WebhookEvent.subtitle_ready.value,
+                    "title_id": obj.title_id,
+                    "track_id": obj.id,
+                    "language": obj.language,
+                }
+            )
+
+
+@event.listens_for(OrmSession, "after_flush_postexec")
+def _announce(session: OrmSession, _flush: UOWTransaction) -> None:
+    noticed = session.info.pop(_NOTICED, [])
+    if not noticed:
+        return
+    with session.no_autoflush:
+        if not _anyone_listening(session):
+            return
+        for item in noticed:
+            # Added, not flushed (no flushing inside a flush): the caller's commit writes it.
+            add_job(session, ANNOUNCE, {**item, "event_id": uuid.uuid4().hex})  # type: ignore[arg-type]
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def _payload(session: Session, item: dict[str, Any]) -> dict[str, Any] | None:
+    if item["event"] == WebhookEvent.rendition_ready:
+        asset = session.get(Asset, item["asset_id"])
+        if asset is None:
+            return None
+        title_id = asset.title_id
+        data: dict[str, Any] = {"title_id": title_id, "asset_id": asset.id, "kind": asset.kind}
+    else:
+        title_id = item["title_id"]
+        data = {"title_id": title_id, "track_id": item["track_id"], "language": item["language"]}
+    title = session.get(Title, title_id)
+    if title is None:
+        return None
+    data["original_title"] = title.original_title
+    return {
+        "id": item["event_id"],
+        "type": item["event"],
+        "created_at": utcnow().isoformat(),
+        "data": data,
+    }
+
+
+@register(ANNOUNCE, timeout_s=120, max_attempts=3)
+def announce(ctx: JobContext) -> dict[str, Any]:
+    """One delivery job per active webhook, subscribed to the event, of a partner licensed now."""
+    queued = 0
+    with ctx.session() as session:
+        payload = _payload(session, ctx.payload)
+        if payload is None:
+            return {"queued": 0}
+        title_id = payload["data"]["title_id"]
+        hooks = session.exec(select(Webhook).where(col(Webhook.active).is_(True))).all()
+        for hook in hooks:
+            partner = session.get(Partner, hook.partner_id)
+            if partner is None or payload["type"] not in hook.events:
+                continue
+            licensed = session.exec(
+                select(Title.id).where(
+                    Title.id == title_id,
+                    access.licensed_clause(partner, Period.day(access.today())),
+                )
+            ).first()
+            if licensed is None:
+                continue
+            add_job(
+                session,
+                DELIVER,
+                {"webhook_id": hook.id, "body": payload},
+                dedupe_key=f"webhook:{payload['id']}:{hook.id}",
+            )
+            queued += 1
+        session.commit()
+    return {"queued": queued}
+
+
+def _record(ctx: JobContext, hook_id: int, payload: dict[str, Any], **fields: Any) -> None:
+    with ctx.session() as session:
+        session.add(
+            WebhookDelivery(
+                webhook_id=hook_id,
+                event_id=payload["id"],
+                event=payload["type"],
+                attempt=ctx.attempt,
+                **fields,
+            )
+        )
+        session.commit()
+
+
+@register(DELIVER, timeout_s=120, max_attempts=MAX_ATTEMPTS)
+def deliver(ctx: JobContext) -> dict[str, Any]:
+    hook_id = int(ctx.payload["webhook_id"])
+    payload = ctx.payload["body"]
+    with ctx.session() as session:
+        hook = session.get(Webhook, hook_id)
+        if hook is None or not hook.active:
+            return {"skipped": "webhook removed or disabled"}
+        url, secret = hook.url, hook.secret
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        check_target(url, ctx.settings)
+    except WebhookTargetRefused as refused:
+        _record(ctx, hook_id, payload, error=refused.message)
+        raise PermanentJobError(refused.message) from None
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "screening-catalogue-webhooks/1",
+        SIGNATURE_HEADER: signature_header(secret, body, int(time.time())),
+        "Catalogue-Event-Id": payload["id"],
+    }
+    started = time.monotonic()
+    try:
+        with httpx.Client(timeout=ctx.settings.webhook_timeout_s, follow_redirects=False) as http:
+            response = http.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        _record(
+            ctx, hook_id, payload, error=f"{type(error).__name__}: {error}",
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )  # fmt: skip
+        raise TransientJobError(f"webhook {hook_id}: {type(error).__name__}: {error}") from None
+    elapsed = int((time.monotonic() - started) * 1000)
+    ok = 200 <= response.status_code < 300
+    _record(
+        ctx, hook_id, payload, status_code=response.status_code, ok=ok, duration_ms=elapsed,
+        error=None if ok else response.text[:500],
+    )  # fmt: skip
+    if not ok:
+        raise TransientJobError(f"webhook {hook_id} answered {response.status_code}")
+    return {"status_code": response.status_code}

@@ -1,0 +1,102 @@
+"""Delivery fixtures: one real rendition set made once by the transcoder (tiny ladder, 2 s clip),
+published into each test's storage for a title licensed to one partner, both, or neither."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlmodel import Session
+
+from catalogue.api.app import create_app
+from catalogue.jobs.transcode import record, renditions_prefix
+from catalogue.models import Asset, AssetState, Title, TitleStatus
+from catalogue.models.rights import RightsWindow, RightsWindowCountry
+from catalogue.settings import Settings
+from catalogue.storage import make_storage
+from tests.conftest import Database
+from transcoder import pipeline, testmedia
+from transcoder.config import TranscoderConfig
+from transcoder.profiles import AudioProfile, DeliveryProfile, Ladder, Rung, StoryboardProfile
+
+TINY = Ladder(
+    name="tiny",
+    rungs=(Rung("r180", 180, 200, 250, 400),),
+    segment_seconds=1,
+    preset="ultrafast",
+    audio=AudioProfile(kbps=64),
+    delivery=DeliveryProfile(height=180, video_kbps=300, audio_kbps=64),
+    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
+)
+
+
+@pytest.fixture(scope="session")
+def made(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RenditionSet:
+    folder = tmp_path_factory.mktemp("renditions")
+    master = testmedia.multi_language_mkv(folder)
+    return pipeline.transcode(TranscoderConfig(), master, folder / "out", TINY)
+
+
+@pytest.fixture
+def settings(database: Database) -> Settings:
+    return database.settings.model_copy(
+        update={"job_pool_enabled": False, "webhook_allow_private_addresses": True}
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    return create_app(settings, database.engine)
+
+
+@dataclass
+class Delivered:
+    title_id: int
+    asset_id: int
+    prefix: str
+
+
+Deliver = Callable[..., Delivered]
+
+
+@pytest.fixture
+def deliver(session: Session, settings: Settings, made: pipeline.RenditionSet) -> Deliver:
+    """A published title with a ready asset and its renditions in storage, licensed for
+    `public_screening` in `territories` (ISO codes) from `starts_on` to `ends_on`."""
+    storage = make_storage(settings)
+
+    def make(name: str, territories: list[str], starts_on: str = "2000-01-01", ends_on: str | None = None,
+             partner_id: int | None = None) -> Delivered:  # fmt: skip
+        from datetime import date
+
+        title = Title(kind="drama", original_title=name, original_language="zh-Hans", status=TitleStatus.published,
+                      genres=["documentary"], production_year=2024, eidr_title_id=None)  # fmt: skip
+        session.add(title)
+        session.flush()
+        asset = Asset(title_id=title.id, kind="main", state=AssetState.ready,  # type: ignore[arg-type]
+                      original_filename="master.mkv", size=1, storage_key="assets/x/master.mkv")  # fmt: skip
+        session.add(asset)
+        session.flush()
+        assert asset.id is not None and title.id is not None
+        if territories:
+            window = RightsWindow(title_id=title.id, media_right="public_screening", territories=territories,
+                                  starts_on=date.fromisoformat(starts_on), partner_id=partner_id,
+                                  ends_on=date.fromisoformat(ends_on) if ends_on else None)  # fmt: skip
+            session.add(window)
+            session.flush()
+            session.add_all(
+                RightsWindowCountry(window_id=window.id, country=c) for c in territories
+            )  # type: ignore[arg-type]
+        prefix = renditions_prefix(asset.id)
+        copy = Path(settings.data_dir) / f"made-{asset.id}"
+        shutil.copytree(made.directory, copy)
+        storage.publish(copy, prefix, last=[made.master_playlist])
+        record(session, asset.id, None, prefix, made)
+        session.commit()
+        return Delivered(title.id, asset.id, prefix)
+
+    return make
