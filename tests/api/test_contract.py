@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from catalogue.api.deps import Allow
@@ -19,8 +21,16 @@ def _guards(dependant: Dependant) -> list[Allow]:
     return found
 
 
-def api_routes(app: FastAPI) -> list[APIRoute]:
-    return [r for r in app.routes if isinstance(r, APIRoute) and r.include_in_schema]
+def api_routes(app: FastAPI) -> list[Any]:
+    """Every API route with its full path. FastAPI wraps included routers, so `app.routes` alone
+    holds no APIRoute: walk the route contexts instead."""
+    routes = [
+        context
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute) and context.include_in_schema
+    ]
+    assert len(routes) > 30, "the route walk found too few routes to prove anything"
+    return routes
 
 
 def test_every_route_declares_its_roles(app: FastAPI) -> None:
