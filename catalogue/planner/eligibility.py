@@ -5,6 +5,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from catalogue.planner.calendar_days import days_between, open_days
 from catalogue.planner.languages import country_languages, normalise_language
@@ -232,7 +233,7 @@ def _venue_rules(
             f"{venue.id} is not open on any day of the rights windows",
             {"venues": (venue.id,)},
         )
-    days = tuple(d for s in segments for d in days_between(venue_days, s.first, s.last))
+    days = tuple(chain.from_iterable(days_between(venue_days, s.first, s.last) for s in segments))
     if not days:
         return Reason(
             ReasonCode.RENDITION_NOT_READY,
@@ -339,11 +340,14 @@ def _rollup(
 ) -> tuple[Reason, ...]:
     keys = [t.id for t in problem.titles] if by_title else sorted(problem.countries)
     covered = {p[0] if by_title else p[1] for p in has_candidate}
+    grouped: dict[str | None, list[Reason]] = {}
+    for r in pair_reasons:
+        grouped.setdefault(r.title_id if by_title else r.country, []).append(r)
     out = []
     for key in keys:
         if key in covered:
             continue
-        mine = [r for r in pair_reasons if (r.title_id if by_title else r.country) == key]
+        mine = grouped.get(key, [])
         worst = _furthest(mine) if mine else None
         code = worst.code if worst else ReasonCode.NO_VENUE_OPEN
         evidence = {

@@ -23,7 +23,7 @@ def _blockers(
         mine = {sid for _, sid in ids_of_title.get(cand.title_id, [])}
         return "capacity", venue_ids | mine
     copy_only = False
-    copies = occ.instance.problem.copies_of(cand.title_id)
+    copies = occ.instance.copy_counts.get(cand.title_id)
     for day in cand.days:
         if occ.fits(cand, day):
             return "addable", set()

@@ -108,18 +108,34 @@ class Instance:
     def bucket(self, day: int) -> int:
         return self.buckets[day]
 
+    @cached_property
+    def kept_days(self) -> dict[tuple[str, str], set[int]]:
+        out: dict[tuple[str, str], set[int]] = {}
+        for t, v, d in self.kept:
+            out.setdefault((t, v), set()).add(d)
+        return out
+
+    @cached_property
+    def distinct_years(self) -> frozenset[int]:
+        return frozenset(self.years)
+
+    @cached_property
+    def copy_counts(self) -> dict[str, int]:
+        return {c.title_id: c.count for c in self.problem.copies}
+
     def bonus_days(self, cand: Candidate) -> dict[int, int]:
         """The few days of a candidate with a day bonus (key date, holiday, kept)."""
-        allowed = set(cand.days)
-        marked: set[int] = set()
+        marked: set[int] = set(self.kept_days.get((cand.title_id, cand.venue_id), ()))
         key = self.titles[cand.title_id].key_date
         if key is not None:
             centre, width = self.problem.period.index(key), self.problem.weights.key_date_window
             marked.update(range(centre - width, centre + width + 1))
         if self.problem.rules.holidays is HolidayPolicy.PREFER:
             marked |= self.holidays[cand.country]
-        marked |= {d for (t, v, d) in self.kept if (t, v) == (cand.title_id, cand.venue_id)}
-        return {d: self.day_bonus(cand, d) for d in marked & allowed if self.day_bonus(cand, d)}
+        if not marked:
+            return {}
+        marked &= set(cand.days)
+        return {d: b for d in marked if (b := self.day_bonus(cand, d))}
 
     @cached_property
     def _day_groups(self) -> dict[tuple[str, str], list[DayGroup]]:

@@ -39,8 +39,7 @@ class Occupancy:
         cap = self.instance.problem.rules.max_per_venue_year
         if cap is None:
             return False
-        years = set(self.instance.years)
-        return all(self.venue_year[(cand.venue_id, y)] >= cap for y in years)
+        return all(self.venue_year[(cand.venue_id, y)] >= cap for y in self.instance.distinct_years)
 
     def fits_ignoring_copies(self, cand: Candidate, day: int) -> bool:
         return self.fits(cand, day, copies=False)
@@ -65,7 +64,7 @@ class Occupancy:
             i = bisect_left(days, day)
             if (i < len(days) and days[i] - day < gap) or (i > 0 and day - days[i - 1] < gap):
                 return False
-        count = inst.problem.copies_of(cand.title_id)
+        count = inst.copy_counts.get(cand.title_id)
         return not copies or count is None or self._copy_ok(cand, day, count)
 
     def _week_ok(self, venue_id: str, day: int) -> bool:
