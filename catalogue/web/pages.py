@@ -123,4 +123,4 @@ class PageRoute(APIRoute):
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     with Session(request.app.state.engine) as session:
         user = viewer(request, session)
-    return render(request, "error.html", user, status_code=status_code, message=message)
+    return render(request, "error.html", user, status_code, message=message, code=status_code)

@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse
 from catalogue import titles as service
 from catalogue.api.deps import SessionDep, SettingsDep
 from catalogue.models import AssetKind
+from catalogue.models.subtitles import SubtitleKind
+from catalogue.subtitles import tracks
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, EditorPage, PageRoute, language_of, render
 
@@ -18,7 +20,8 @@ router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False
 def upload_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: EditorPage, title_id: int
 ) -> HTMLResponse:
-    title = service.to_public(session, [service.get_visible(session, user, title_id)])[0]
+    row = service.get_visible(session, user, title_id)
+    title = service.to_public(session, [row])[0]
     return render(
         request,
         "upload.html",
@@ -28,4 +31,7 @@ def upload_page(
         kinds=list(AssetKind),
         assets=views.assets_of(session, title_id),
         max_bytes=settings.upload_max_bytes,
+        subtitle_tracks=[tracks.to_public(t) for t in tracks.list_tracks(session, user, row)],
+        subtitle_kinds=list(SubtitleKind),
+        subtitle_max_bytes=settings.subtitle_max_bytes,
     )

@@ -17,7 +17,7 @@
   const after = box.querySelector(".after");
   const pause = box.querySelector(".pause");
   const resume = box.querySelector(".resume");
-  const storage = new tus.WebStorageUrlStorage();
+  const storage = tus.defaultOptions.urlStorage; // localStorage: survives a reload
   let current = null;
 
   // --- speed and time left over the last seconds, not since the start -----------------------
@@ -187,6 +187,37 @@
     if (["uploaded", "probing"].includes(state) || (state === "ready" && row.dataset.hasRenditions === "no")) {
       follow(row.dataset.assetId, row.querySelector(".live"));
     }
+  }
+
+  // --- subtitle files: attached as draft tracks, checked, then published into the HLS --------
+  const attach = document.querySelector("form.attach");
+  attach.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const outcome = attach.querySelector(".outcome");
+    const response = await fetch(attach.dataset.endpoint, {
+      method: "POST", body: new FormData(attach), credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      outcome.className = "outcome message error";
+      outcome.textContent = typeof data.detail === "string" ? data.detail : response.statusText;
+      return;
+    }
+    location.reload(); // the new track and its quality report appear in the list
+  });
+  for (const button of document.querySelectorAll("tr[data-track-id] .publish")) {
+    button.addEventListener("click", async () => {
+      const row = button.closest("tr");
+      button.disabled = true;
+      try {
+        await api("POST", attach.dataset.endpoint + "/" + row.dataset.trackId + "/status", { status: button.dataset.status });
+        location.reload();
+      } catch (error) {
+        row.querySelector("td:nth-child(4)").append(Object.assign(document.createElement("p"), { className: "message error", textContent: error.message }));
+        button.disabled = false;
+      }
+    });
   }
 
   // Uploads this browser started for this title and did not finish: offer to continue them.
