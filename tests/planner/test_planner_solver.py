@@ -59,3 +59,13 @@ def test_empty_problem_gives_an_empty_explained_plan() -> None:
     plan = planned(problem)
     assert plan.screenings == ()
     assert {r.title_id for r in plan.reasons if r.country is None} == {"t0", "t1"}
+
+
+def test_time_limit_falls_back_to_the_greedy_plan() -> None:
+    problem = central_asia(12)
+    options = SolveOptions(time_limit=0.001, use_relaxation=False)
+    plan = planned(problem, options)
+    greedy = planned(problem, SolveOptions(use_cpsat=False, use_relaxation=False))
+    assert plan.status is SolveStatus.GREEDY  # CP-SAT cannot even presolve in 1 ms
+    assert plan.objective == greedy.objective
+    assert {s.id for s in plan.screenings} == {s.id for s in greedy.screenings}
