@@ -4,11 +4,10 @@ published into each test's storage for a title licensed to one partner, both, or
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _delivery_fixtures import Deliver, Delivered
 from fastapi import FastAPI
 from sqlmodel import Session
 
@@ -51,16 +50,6 @@ def settings(database: Database) -> Settings:
 @pytest.fixture
 def app(settings: Settings, database: Database) -> FastAPI:
     return create_app(settings, database.engine)
-
-
-@dataclass
-class Delivered:
-    title_id: int
-    asset_id: int
-    prefix: str
-
-
-Deliver = Callable[..., Delivered]
 
 
 @pytest.fixture

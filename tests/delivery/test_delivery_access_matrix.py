@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Deliver
+from _delivery_fixtures import Deliver
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Deliver
+from _delivery_fixtures import Deliver
 from fastapi.testclient import TestClient
 
 from catalogue.delivery import signing

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from conftest import Deliver
+from _delivery_fixtures import Deliver
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from conftest import Deliver
+from _delivery_fixtures import Deliver
 from fastapi import FastAPI
 
 from tests.conftest import Actors

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import Deliver
+from _delivery_fixtures import Deliver
 from fastapi.testclient import TestClient
 
 from catalogue.delivery.webhooks import SIGNATURE_HEADER, signature_header, verify_signature
