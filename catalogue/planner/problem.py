@@ -204,18 +204,6 @@ class Problem:
     weights: Weights = field(default_factory=Weights)
     plan_id: str = "plan"
 
-    def title(self, title_id: str) -> Title:
-        for t in self.titles:
-            if t.id == title_id:
-                return t
-        raise InvalidProblem(f"unknown title {title_id!r}")
-
-    def venue(self, venue_id: str) -> Venue:
-        for v in self.venues:
-            if v.id == venue_id:
-                return v
-        raise InvalidProblem(f"unknown venue {venue_id!r}")
-
     def tour_venues(self) -> tuple[Venue, ...]:
         return tuple(v for v in self.venues if v.country in self.countries)
 
