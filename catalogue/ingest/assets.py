@@ -62,7 +62,7 @@ def to_public(session: Session, assets: Sequence[Asset]) -> list[AssetPublic]:
         AssetPublic.model_validate(
             asset,
             update={
-                "uploaded_bytes": offsets.get(asset.id, 0)
+                "uploaded_bytes": offsets.get(asset.id or 0, 0)
                 if asset.state == AssetState.uploading
                 else asset.size
             },
