@@ -27,6 +27,7 @@ class JobContext:
     engine: Engine
     _sink: ProgressSink
     _stop: threading.Event = field(default_factory=threading.Event)
+    _shutdown: threading.Event = field(default_factory=threading.Event)
     _min_interval_s: float = 0.5
     _last_write: float = field(default=0.0)
     _last_fraction: float = field(default=-1.0)
@@ -47,8 +48,9 @@ class JobContext:
         self._sink(fraction, message)
 
     def cancelled(self) -> bool:
-        """True once a cancel was requested, the lease was lost or the timeout passed.
+        """True once a cancel was requested, the lease was lost, the timeout passed or the worker
+        is shutting down (the job then goes back to the queue).
 
         Cheap (no database query): the heartbeat refreshes it. Usable as the transcoder's
         cancel hook (``cancel=ctx.cancelled``)."""
-        return self._stop.is_set()
+        return self._stop.is_set() or self._shutdown.is_set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy.engine import Engine
 
@@ -58,23 +58,33 @@ class WorkerPool:
 
 
 def run_next(
-    engine: Engine, settings: Settings, shutdown: threading.Event | None = None
+    engine: Engine,
+    settings: Settings,
+    shutdown: threading.Event | None = None,
+    kinds: Collection[str] | None = None,
 ) -> tuple[int, JobStatus | None] | None:
-    """Claim and run one due job; None when there is none."""
-    job = store.claim(engine, new_worker_id(threading.current_thread().name), settings.job_lease_s)
+    """Claim and run one due job (of ``kinds``, if given); None when there is none."""
+    worker_id = new_worker_id(threading.current_thread().name)
+    job = store.claim(engine, worker_id, settings.job_lease_s, kinds=kinds)
     if job is None:
         return None
     return job.id, run_claimed(engine, settings, job, shutdown)
 
 
 def run_until_idle(
-    engine: Engine, settings: Settings, max_jobs: int = 1000
+    engine: Engine,
+    settings: Settings,
+    max_jobs: int = 1000,
+    kinds: Collection[str] | None = None,
 ) -> list[tuple[int, JobStatus | None]]:
-    """Run due jobs in this thread until none is left (for tests and one-shot CLI runs)."""
+    """Run due jobs in this thread until none is left (for tests and one-shot CLI runs).
+
+    ``kinds`` limits it to some job kinds, e.g. ``("probe_asset",)`` in a test that has no use
+    for the transcode a ready asset queues."""
     load_handlers(settings.job_handler_modules)
     done: list[tuple[int, JobStatus | None]] = []
     while len(done) < max_jobs:
-        ran = run_next(engine, settings)
+        ran = run_next(engine, settings, kinds=kinds)
         if ran is None:
             break
         done.append(ran)

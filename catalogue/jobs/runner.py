@@ -123,6 +123,7 @@ def _run(
         engine=engine,
         _sink=lambda fraction, message: store.report_progress(engine, job, fraction, message),
         _stop=stop,
+        _shutdown=shutdown,
     )
     watch.start()
     result: dict[str, Any] | None = None
@@ -137,7 +138,9 @@ def _run(
     finally:
         watch.done.set()
         watch.join()
-    return _record(engine, settings, job, watch.reason, result, error)
+    # A shutdown seen by the handler before the next heartbeat noticed it is still a shutdown.
+    reason = watch.reason or (StopReason.shutdown if shutdown.is_set() else None)
+    return _record(engine, settings, job, reason, result, error)
 
 
 def _record(

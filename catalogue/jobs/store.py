@@ -3,6 +3,7 @@ conditional UPDATEs: a worker that lost its lease can never overwrite the job's 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,12 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def claim(
-    engine: Engine, worker_id: str, lease_s: float, *, job_id: int | None = None
+    engine: Engine,
+    worker_id: str,
+    lease_s: float,
+    *,
+    job_id: int | None = None,
+    kinds: Collection[str] | None = None,
 ) -> Claimed | None:
     """Take the oldest claimable job (or ``job_id`` if claimable) in one statement.
 
@@ -50,6 +56,8 @@ def claim(
     pick = select(_id).where(_claimable(now)).order_by(_id).limit(1)
     if job_id is not None:
         pick = pick.where(_id == job_id)
+    if kinds is not None:
+        pick = pick.where(col(Job.kind).in_(kinds))
     pick = pick.with_for_update(skip_locked=True)
     statement = (
         update(Job)

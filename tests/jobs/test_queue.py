@@ -126,3 +126,38 @@ def test_a_job_whose_worker_keeps_dying_fails_with_a_reason(
     failed = _job(session, job.id)
     assert failed.error is not None and "gave up after 3 attempts" in failed.error
     assert "killed" in failed.error
+
+
+def test_stopping_the_pool_hands_running_jobs_back_without_counting_an_attempt(
+    database, session: Session, settings: Settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from catalogue.jobs.pool import WorkerPool
+
+    marker = tmp_path / "marker"
+    job = enqueue(session, "test_steps", {"marker": str(marker), "steps": 500, "step_s": 0.05})
+    session.commit()
+    pool = WorkerPool(database.engine, settings, size=1)
+    pool.start()
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    pool.stop()
+    assert time.monotonic() - started < 1.0  # the handler saw the shutdown at once
+    back = _job(session, job.id)
+    assert back.status == JobStatus.queued and back.attempts == 0
+    assert back.message == "returned to the queue: its worker shut down"
+
+
+def test_run_until_idle_can_be_limited_to_some_kinds(
+    database, session: Session, settings: Settings
+) -> None:
+    echo = enqueue(session, "test_echo", {})
+    other = enqueue(session, "test_permanent", {})
+    session.commit()
+    assert run_until_idle(database.engine, settings, kinds=("test_echo",)) == [
+        (echo.id, JobStatus.succeeded)
+    ]
+    assert _job(session, other.id).status == JobStatus.queued
