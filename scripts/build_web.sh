@@ -29,6 +29,6 @@ node -e '
 if [ "${1:-}" = "--extract" ]; then
   uv run pybabel extract -F $WEB/babel.cfg -o $WEB/translations/messages.pot --no-location \
     --project catalogue --sort-output $WEB
-  uv run pybabel update -i $WEB/translations/messages.pot -d $WEB/translations --no-fuzzy-matching
+  uv run pybabel update -i $WEB/translations/messages.pot -d $WEB/translations --no-fuzzy-matching --ignore-obsolete
 fi
 uv run pybabel compile -d $WEB/translations --statistics

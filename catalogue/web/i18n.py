@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, dates, numbers, units
+import langcodes
+from babel import Locale, dates, lists, numbers, units
 from babel.core import UnknownLocaleError
 from babel.support import Translations
 
@@ -106,12 +107,27 @@ class Formatter:
         )
 
     def language_name(self, tag: str) -> str:
-        """A language tag ('kk', 'zh-Hans', 'und') named in the viewer's language."""
+        """A language tag ('kk', 'zh-Hans', ffprobe's 'eng') named in the viewer's language."""
         try:
-            named = Locale.parse(tag.replace("-", "_")).get_display_name(self.language)
-        except (ValueError, UnknownLocaleError):
+            # standardize first: babel reads 'eng' as en_US ("English (United States)")
+            standard = langcodes.standardize_tag(tag)
+            named = Locale.parse(standard.replace("-", "_")).get_display_name(self.language)
+        except (ValueError, UnknownLocaleError, langcodes.LanguageTagError):
             return tag
         return named or tag
+
+    def country_name(self, code: str) -> str:
+        return self.locale.territories.get(code.upper(), code)
+
+    def languages(self, tags: list[str]) -> str:
+        return self.list([self.language_name(t) for t in tags])
+
+    def countries(self, codes: list[str]) -> str:
+        return self.list([self.country_name(c) for c in codes])
+
+    def list(self, items: list[str]) -> str:
+        """'a, b and c' in the locale's words and separators (Arabic '،' and 'و')."""
+        return lists.format_list(items, locale=self.language) if items else ""
 
 
 def own_name(language: str) -> str:

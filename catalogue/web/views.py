@@ -28,10 +28,12 @@ def media_url(rendition: RenditionSet, key: str) -> str:
 
 
 def in_language(title: TitlePublic, language: str) -> LocalizationPublic | None:
-    """The title's text in the viewer's language, else in its original language, else any."""
+    """The title's text in the viewer's language, else in English (the partners' common second
+    language), else in its original language, else any."""
     by_language = {i18n.supported(loc.language): loc for loc in title.localizations}
     return (
         by_language.get(language)
+        or by_language.get(i18n.DEFAULT)
         or by_language.get(i18n.supported(title.original_language))
         or (title.localizations[0] if title.localizations else None)
     )

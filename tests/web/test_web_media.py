@@ -52,7 +52,10 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
 
     # Subtitles: attach an SRT in Russian, publish it once QC passes; delivery rewrites the HLS.
     page.reload()
-    page.set_input_files("#subtitle-file", {"name": "hutong.ru.srt", "mimeType": "application/x-subrip", "buffer": SUBTITLES.encode()})
+    page.set_input_files(
+        "#subtitle-file",
+        {"name": "hutong.ru.srt", "mimeType": "application/x-subrip", "buffer": SUBTITLES.encode()},
+    )
     page.fill("#subtitle-language", "ru")
     page.click("form.attach button[type=submit]")
     row = page.locator("tr[data-track-id]")

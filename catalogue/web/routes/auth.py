@@ -37,7 +37,9 @@ def _safe_next(target: str | None) -> str:
     return f"{PREFIX}/"
 
 
-def _sign_in_page(request: Request, error: str | None, next_: str, status_code: int) -> HTMLResponse:
+def _sign_in_page(
+    request: Request, error: str | None, next_: str, status_code: int
+) -> HTMLResponse:
     return render(request, "sign_in.html", None, status_code, error=error, next=next_)
 
 
@@ -66,10 +68,16 @@ def sign_in(
         try:
             user = user_for_token(session, token.strip())
         except CatalogueError:
-            return _sign_in_page(request, gettext("This token is unknown, revoked or expired."), next, 401)
+            return _sign_in_page(
+                request, gettext("This token is unknown, revoked or expired."), next, 401
+            )
     elif username.strip() and password:
         found = session.exec(select(User).where(User.username == username.strip())).first()
-        if found is None or not found.is_active or not verify_password(password, found.password_hash):
+        if (
+            found is None
+            or not found.is_active
+            or not verify_password(password, found.password_hash)
+        ):
             return _sign_in_page(request, gettext("Wrong user name or password."), next, 401)
         user = found
     else:
@@ -124,7 +132,11 @@ def choose_language(
     target = next if next == SIGN_IN or next.startswith(f"{SIGN_IN}?") else _safe_next(next)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        i18n.LANGUAGE_COOKIE, chosen, max_age=365 * 86400, path="/", samesite="lax",
+        i18n.LANGUAGE_COOKIE,
+        chosen,
+        max_age=365 * 86400,
+        path="/",
+        samesite="lax",
         secure=web_session.secure_cookie(request),
     )
     return response

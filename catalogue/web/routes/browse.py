@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from catalogue import titles as service
 from catalogue.api.deps import SessionDep, SettingsDep
 from catalogue.models import Role, TitleKind, TitleStatus
+from catalogue.subtitles import tracks
 from catalogue.titles import TitleFilters, TitleSort
 from catalogue.validation import language_tag
 from catalogue.web import views
@@ -79,9 +80,7 @@ def catalogue_page(
         )
         items = service.to_public(session, rows)
     renditions = views.renditions_by_title(session, [t.id for t in items])
-    posters = {
-        title_id: views.media_url(r, r.poster_key) for title_id, r in renditions.items()
-    }
+    posters = {title_id: views.media_url(r, r.poster_key) for title_id, r in renditions.items()}
     lang = language_of(request, user)
     return render(
         request,
@@ -104,12 +103,18 @@ def catalogue_page(
 
 @router.get(f"{PREFIX}/titles/{{title_id}}", response_class=HTMLResponse)
 def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: int) -> HTMLResponse:
-    title = service.to_public(session, [service.get_visible(session, user, title_id)])[0]
+    row = service.get_visible(session, user, title_id)
+    title = service.to_public(session, [row])[0]
     series = None
     if title.parent_id is not None:
-        series = service.to_public(session, [service.get_visible(session, user, title.parent_id)])[0]
-    episodes = service.to_public(
-        session, service.episodes_of(session, user, service.get_visible(session, user, title_id))
+        series = service.to_public(session, [service.get_visible(session, user, title.parent_id)])[
+            0
+        ]
+    episodes = service.to_public(session, service.episodes_of(session, user, row))
+    subtitle_tracks = (
+        [tracks.to_public(t) for t in tracks.list_tracks(session, user, row)]
+        if views.may_see_media(user)
+        else []
     )
     lang = language_of(request, user)
     assets = views.assets_of(session, title_id) if views.may_see_media(user) else []
@@ -132,11 +137,14 @@ def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: i
         rendition=rendition,
         files=views.rendition_files(session, rendition) if rendition else [],
         master_url=views.media_url(rendition, rendition.master_playlist_key) if rendition else None,
-        storyboard_url=views.media_url(rendition, rendition.storyboard_vtt_key) if rendition else None,
+        storyboard_url=views.media_url(rendition, rendition.storyboard_vtt_key)
+        if rendition
+        else None,
         poster_url=views.media_url(poster, poster.poster_key) if poster else None,
-        audio_languages=views.stream_languages(playable.asset.technical, "audio") if playable else [],
-        subtitle_languages=(
-            views.stream_languages(playable.asset.technical, "subtitle") if playable else []
-        ),
+        audio_languages=views.stream_languages(playable.asset.technical, "audio")
+        if playable
+        else [],
+        subtitle_tracks=subtitle_tracks,
+        subtitle_languages=sorted({t.language for t in subtitle_tracks if t.status == "published"}),
         campaign_names=views.campaign_names(session),
     )

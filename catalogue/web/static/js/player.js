@@ -44,7 +44,8 @@
         option(audio, index, track.name || track.lang || format(text.sound, { num: index + 1 }));
       });
       audio.value = String(hls.audioTrack);
-      audio.disabled = hls.audioTracks.length < 2;
+      // Shown only when there is a choice (sound muxed with the picture is no choice).
+      section.querySelector(".audio-choice").hidden = hls.audioTracks.length < 2;
     });
     hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => {
       subtitles.replaceChildren();
