@@ -4,9 +4,13 @@ published into each test's storage for a title licensed to one partner, both, or
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from _delivery_fixtures import Deliver, Delivered
 from fastapi import FastAPI
 from sqlmodel import Session
@@ -89,3 +93,19 @@ def deliver(session: Session, settings: Settings, made: pipeline.RenditionSet) -
         return Delivered(title.id, asset.id, prefix)
 
     return make
+
+
+@pytest.fixture
+def server(app: FastAPI) -> Iterator[str]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running.started
+    port = running.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)

@@ -152,6 +152,10 @@ def download(
     )
     if isinstance(storage, LocalStorage):
         return DeliveryFileResponse(storage.path(key), media_type=media_type(key))
+    if key.endswith(".m3u8"):
+        # Playlists (a few KiB) come through here so that players resolve their relative URIs
+        # under /d/{token}/, not against a presigned URL whose signature covers one object only.
+        return Response(b"".join(storage.iter_bytes(key)), media_type=media_type(key))
     remaining = max(1, grant.expires_at - int(time.time()))
     url = storage.presigned_url(key, expires_s=remaining)
     assert url is not None
