@@ -162,6 +162,15 @@ class Settings(BaseSettings):
         description="let webhooks target loopback/private addresses (tests, closed networks only)",
     )
 
+    # --- tour planner: how long and how hard a planning job searches -----------------------------
+    tours_time_limit_s: float = Field(
+        default=20.0, gt=0, le=3600, description="CP-SAT time limit of one planning job"
+    )
+    tours_workers: int = Field(default=2, ge=1, le=64, description="CP-SAT search workers")
+    tours_gap_limit: float = Field(
+        default=0.01, ge=0, le=1, description="stop once within this relative gap of the bound"
+    )
+
     @property
     def media_root(self) -> Path:
         return self.storage_root or self.data_dir / "media"
