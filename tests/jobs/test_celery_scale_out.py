@@ -18,6 +18,7 @@ from moto.server import ThreadedMotoServer
 from sqlmodel import Session, select
 
 from catalogue.api.app import create_app
+from catalogue.jobs import enqueue
 from catalogue.models import Job, JobStatus, RenditionSet, Title
 from catalogue.settings import JobBackend, Settings, StorageBackend
 from catalogue.storage import make_storage, s3_client
@@ -73,6 +74,9 @@ def test_an_uploaded_clip_becomes_a_ladder_in_s3_through_a_celery_worker(
     session.add(title)
     session.commit()
     clip = make_clip(tmp_path / "aral.mp4").read_bytes()
+    # Enqueued while no back-end listens (as if the broker were down): the worker's sweep sends it.
+    swept = enqueue(session, "test_echo", {"swept": True})
+    session.commit()
     log = tmp_path / "celery.log"
     env = worker_env(
         settings,
@@ -123,7 +127,9 @@ def test_an_uploaded_clip_becomes_a_ladder_in_s3_through_a_celery_worker(
         kill(worker)
 
     jobs = session.exec(select(Job).order_by(Job.id)).all()  # type: ignore[arg-type]
+    assert jobs[0].id == swept.id and jobs[0].result == {"echo": {"swept": True}, "attempt": 1}
     assert [(j.kind, j.status) for j in jobs] == [
+        ("test_echo", JobStatus.succeeded),
         ("probe_asset", JobStatus.succeeded),
         ("transcode_asset", JobStatus.succeeded),
     ]
