@@ -16,6 +16,7 @@ from catalogue.models.campaigns import CampaignCreate
 from catalogue.models.partners import PartnerCreate, VenueCreate
 from catalogue.models.titles import EpisodeCreate, TitleCreate, TitleUpdate
 from catalogue.models.types import utcnow
+from catalogue.rights import demo as rights_demo
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "demo"
 DEMO_TOKEN_NAME = "demo"
@@ -65,6 +66,7 @@ def load(session: Session, assets: Path = ASSETS) -> Summary:
     by_key: dict[str, Title] = {}
     for raw in _read("titles.json", assets):
         by_key[raw["key"]] = _upsert_title(session, raw, by_key)
+    rights_demo.load_rights(session, assets)
     return Summary(
         titles=len(session.exec(select(Title.id)).all()),
         campaigns=len(session.exec(select(Campaign.id)).all()),
