@@ -22,6 +22,7 @@ from catalogue.api.routes import (
     rights,
     subtitles,
     titles,
+    tours,
     uploads,
     users,
 )
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(subtitles.router)
     app.include_router(rights.router)
     app.include_router(delivery.router)
+    app.include_router(tours.router)
     web.install(app)  # the pages and their static files
 
     @app.exception_handler(CatalogueError)

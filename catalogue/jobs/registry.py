@@ -20,6 +20,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "catalogue.ingest.probing",
     "catalogue.subtitles.jobs",
     "catalogue.delivery.webhooks",
+    "catalogue.tours.planning",
 )
 
 

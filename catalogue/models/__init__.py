@@ -22,6 +22,7 @@ from catalogue.models.titles import (
     TitleStatus,
     TitleTag,
 )
+from catalogue.models.tours import TourPlan, TourReason, TourScreening
 
 __all__ = [
     "ApiToken",
@@ -50,6 +51,9 @@ __all__ = [
     "TitleSearch",
     "TitleStatus",
     "TitleTag",
+    "TourPlan",
+    "TourReason",
+    "TourScreening",
     "Upload",
     "User",
     "Venue",

@@ -1,0 +1,243 @@
+"""Screening tours: plan (a job), read, edit under the rules, re-plan, publish, export; the
+readiness matrix; partners' published screenings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import ValidationError
+
+from catalogue.api.deps import STAFF, AnyUser, SessionDep, SettingsDep, current_user
+from catalogue.api.responses import errors
+from catalogue.api.routes.jobs import HiddenUnless
+from catalogue.errors import Forbidden, InvalidInput, NotFound
+from catalogue.jobs import service as jobs_service
+from catalogue.models import Role, User
+from catalogue.models.jobs import JobPublic
+from catalogue.models.titles import TitleKind
+from catalogue.models.tours import (
+    EditResult,
+    PlanCreate,
+    PlanPage,
+    PlanPublic,
+    PlanState,
+    PlanStatusChange,
+    PlanSummary,
+    ReadinessPublic,
+    ScreeningEdit,
+    ScreeningPublic,
+    TitleSelection,
+)
+from catalogue.planner import PlannerError
+from catalogue.tours import edits, exports, planning, readiness, selection, store
+from catalogue.tours.inputs import Inputs
+
+router = APIRouter(tags=["tours"])
+
+
+class PlanGuard(HiddenUnless):
+    """For partners plans do not exist (404); staff without the role get 403."""
+
+    def __call__(self, user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role == Role.partner:
+            raise NotFound("not found")
+        if user.role not in self.roles:
+            allowed = ", ".join(sorted(self.roles))
+            raise Forbidden(f"role {user.role} may not do this; allowed: {allowed}")
+        return user
+
+
+PlanReader = Annotated[User, Depends(PlanGuard(*STAFF))]
+PlanWriter = Annotated[User, Depends(PlanGuard(Role.admin, Role.programmer))]
+
+
+class Accepted(PlanSummary):
+    job: JobPublic
+
+
+def _accepted(session: SessionDep, plan_id: int, job_id: int) -> Accepted:
+    plan = store.get(session, plan_id)
+    job = jobs_service.get_job(session, job_id)
+    summary = store.summary(plan, store.counts(session, [plan_id]).get(plan_id, 0))
+    return Accepted.model_validate({**summary.model_dump(), "job": jobs_service.to_public(job)})
+
+
+@router.post(
+    "/plans", response_model=Accepted, status_code=status.HTTP_202_ACCEPTED, responses=errors(404)
+)
+def create_plan(session: SessionDep, user: PlanWriter, body: PlanCreate) -> Accepted:
+    """Plan a tour: region (M49 names, continents or ISO codes), a year or dates, titles by ids
+    or by kind/campaign/tag, optional venues, rules and weights. Answers 202 with the planning
+    job; the plan's screenings appear when it is done."""
+    plan = planning.new_plan(session, body, user)
+    job = planning.request(session, plan, user)
+    return _accepted(session, plan.id or 0, job.id or 0)
+
+
+@router.get("/plans", response_model=PlanPage, responses=errors(404))
+def list_plans(
+    session: SessionDep,
+    user: PlanReader,
+    settings: SettingsDep,
+    state: PlanState | None = None,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PlanPage:
+    page_size = limit or settings.page_size_default
+    if page_size > settings.page_size_max:
+        raise InvalidInput(f"limit: at most {settings.page_size_max} per page; use offset for more")
+    items, total = store.list_plans(session, state, page_size, offset)
+    return PlanPage(items=items, total=total, limit=page_size, offset=offset)
+
+
+def _titles_filter(
+    title_ids: list[int] | None, kind: list[TitleKind] | None, campaign: str | None, tag: str | None
+) -> TitleSelection:
+    try:
+        return TitleSelection(
+            title_ids=title_ids or [], kinds=kind or [], campaign=campaign, tag=tag
+        )
+    except ValidationError as error:
+        raise InvalidInput(f"titles: {error.errors()[0]['msg']}") from None
+
+
+@router.get("/readiness", response_model=ReadinessPublic, responses=errors(404))
+def read_readiness(
+    session: SessionDep,
+    user: PlanReader,
+    region: Annotated[list[str], Query(min_length=1, max_length=50)],
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    title_ids: Annotated[list[int] | None, Query(max_length=2000)] = None,
+    kind: Annotated[list[TitleKind] | None, Query()] = None,
+    campaign: Annotated[str | None, Query(max_length=80)] = None,
+    tag: Annotated[str | None, Query(max_length=64)] = None,
+) -> ReadinessPublic:
+    """Titles x countries of a region over a year or dates: for each cell, whether the title can
+    be screened there, and if not what is missing (rights, subtitles, a rendition, a venue)."""
+    if year is not None and (starts_on or ends_on):
+        raise InvalidInput("give a year or starts_on and ends_on, not both")
+    try:
+        period = selection.period(year, starts_on, ends_on)
+    except PlannerError as error:
+        raise InvalidInput(str(error)) from None
+    inputs = Inputs(
+        countries=selection.countries(region),
+        period=period,
+        title_ids=tuple(
+            selection.title_ids(session, _titles_filter(title_ids, kind, campaign, tag))
+        ),
+    )
+    return readiness.matrix(session, inputs)
+
+
+@router.get("/partner/screenings", response_model=list[ScreeningPublic], responses=errors())
+def partner_screenings(
+    session: SessionDep,
+    user: AnyUser,
+    partner_id: Annotated[int | None, Query(description="staff: one partner's")] = None,
+) -> list[ScreeningPublic]:
+    """Published screenings: a partner's at its own venues; staff see every partner's."""
+    if user.role == Role.partner:
+        if user.partner_id is None:
+            return []
+        partner_id = user.partner_id
+    return store.partner_screenings(session, partner_id)
+
+
+# Exports come before /plans/{plan_id}: "/plans/7.ics" would otherwise match it.
+@router.get(
+    "/plans/{plan_id}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, **errors(404)},
+)
+def export_ical(
+    session: SessionDep,
+    user: PlanReader,
+    plan_id: int,
+    venue: Annotated[int | None, Query(description="one venue's calendar")] = None,
+    partner: Annotated[int | None, Query(description="one partner's calendar")] = None,
+) -> Response:
+    """iCalendar with VTIMEZONE blocks; UIDs are stable across exports of the plan."""
+    plan = store.get(session, plan_id)
+    body = exports.ical(session, plan, venue_id=venue, partner_id=partner)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.ics"'},
+    )
+
+
+@router.get(
+    "/plans/{plan_id}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors(404)},
+)
+def export_csv(session: SessionDep, user: PlanReader, plan_id: int) -> Response:
+    plan = store.get(session, plan_id)
+    return Response(
+        exports.csv(session, plan),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'},
+    )
+
+
+@router.get(
+    "/plans/{plan_id}.json",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}, **errors(404)},
+)
+def export_json(session: SessionDep, user: PlanReader, plan_id: int) -> Response:
+    plan = store.get(session, plan_id)
+    return Response(exports.json(session, plan), media_type="application/json")
+
+
+@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=errors(404))
+def read_plan(session: SessionDep, user: PlanReader, plan_id: int) -> PlanPublic:
+    """The plan with its inputs, the solver's figures, screenings and left-out reasons."""
+    return store.to_public(session, store.get(session, plan_id))
+
+
+@router.get("/plans/{plan_id}/readiness", response_model=ReadinessPublic, responses=errors(404))
+def read_plan_readiness(session: SessionDep, user: PlanReader, plan_id: int) -> ReadinessPublic:
+    return readiness.matrix(session, Inputs.of(store.get(session, plan_id)))
+
+
+@router.post("/plans/{plan_id}/edits", response_model=EditResult, responses=errors(404, 409))
+def edit_plan(
+    session: SessionDep, user: PlanWriter, plan_id: int, body: ScreeningEdit
+) -> EditResult:
+    """Move, add, cancel or pin a screening. An edit that breaks a rule is refused (422, with
+    the reasons) unless `force` is true: then it is stored, flagged with the reasons."""
+    plan = store.get(session, plan_id)
+    violations = edits.apply(session, plan, body)
+    return EditResult(
+        plan=store.to_public(session, plan), violations=store.violations_json(violations)
+    )
+
+
+@router.post(
+    "/plans/{plan_id}/replan",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(404, 409),
+)
+def replan(session: SessionDep, user: PlanWriter, plan_id: int) -> Accepted:
+    """Plan again from today's catalogue, keeping pinned and published screenings and as much
+    of the current version as the objective allows (a job)."""
+    plan = store.get(session, plan_id)
+    store.reopen(plan)
+    job = planning.request(session, plan, user)
+    return _accepted(session, plan_id, job.id or 0)
+
+
+@router.post("/plans/{plan_id}/status", response_model=PlanSummary, responses=errors(404, 409))
+def change_status(
+    session: SessionDep, user: PlanWriter, plan_id: int, body: PlanStatusChange
+) -> PlanSummary:
+    """Publish (partners then see the screenings at their venues), archive, or back to draft."""
+    plan = store.change_state(session, store.get(session, plan_id), body.state)
+    return store.summary(plan, store.counts(session, [plan_id]).get(plan_id, 0))

@@ -1,0 +1,123 @@
+"""Planning a tour: as a job ("plan_tour", with progress) from the API, in-process from the CLI;
+both through `solve`, which reads the inputs, runs the planner, checks and stores the result."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import Session
+
+from catalogue.errors import InvalidInput
+from catalogue.jobs import JobContext, PermanentJobError, enqueue, register
+from catalogue.models import Job, TourPlan, User
+from catalogue.models.tours import PlanCreate, SolveState
+from catalogue.models.types import utcnow
+from catalogue.planner import PlannerError, Progress, SolveOptions, check_plan, plan_tour
+from catalogue.settings import Settings
+from catalogue.tours import selection, store
+from catalogue.tours.inputs import Inputs, build_problem, rules_from
+
+log = logging.getLogger("catalogue.tours")
+
+JOB_KIND = "plan_tour"
+
+ProgressFn = Callable[[Progress], None]
+
+
+def options(settings: Settings) -> SolveOptions:
+    return SolveOptions(
+        time_limit=settings.tours_time_limit_s,
+        num_workers=settings.tours_workers,
+        gap_limit=settings.tours_gap_limit,
+    )
+
+
+def new_plan(session: Session, data: PlanCreate, user: User | None) -> TourPlan:
+    """Check and store a plan's inputs (the planning itself is `request` or `solve`)."""
+    countries = selection.countries(data.region)
+    period = selection.period(data.year, data.starts_on, data.ends_on)
+    title_ids = selection.title_ids(session, data.titles)
+    venue_ids = selection.venue_ids(session, data.venue_ids)
+    rules = data.rules.model_dump(exclude_none=True)
+    weights = data.weights.model_dump(exclude_none=True)
+    try:
+        rules_from(rules)
+    except ValueError as error:
+        raise InvalidInput(f"rules: {error}") from None
+    label = data.name or f"{', '.join(data.region)} {period.start}..{period.end}"
+    plan = TourPlan(
+        name=label,
+        regions=list(data.region),
+        countries=sorted(countries),
+        starts_on=period.start,
+        ends_on=period.end,
+        title_ids=title_ids,
+        selection=data.titles.model_dump(mode="json", exclude_defaults=True),
+        venue_ids=venue_ids,
+        rules=rules,
+        weights=weights,
+        created_by=user.id if user else None,
+    )
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def request(session: Session, plan: TourPlan, user: User | None) -> Job:
+    """Queue a (re-)plan; the plan shows `pending` until the job has stored its result."""
+    assert plan.id is not None
+    job = enqueue(session, JOB_KIND, {"plan_id": plan.id, "user_id": user.id if user else None})
+    plan.solve_status = SolveState.pending
+    plan.job_id = job.id
+    plan.updated_at = utcnow()
+    session.add(plan)
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+def solve(
+    session: Session, plan: TourPlan, settings: Settings, progress: ProgressFn | None = None
+) -> TourPlan:
+    """Plan (keeping pinned and published screenings, preferring the previous version's),
+    check the result with the independent validator, store it."""
+    problem = build_problem(session, Inputs.of(plan), plan)
+    try:
+        result = plan_tour(problem, options(settings), progress)
+    except PlannerError as error:
+        plan.solve_status = SolveState.failed
+        plan.error = str(error)
+        session.add(plan)
+        session.commit()
+        raise
+    store.save_result(session, plan, result)
+    violations = check_plan(problem, result)
+    if violations:  # a planner bug: kept visible on the plan rather than hidden
+        log.error("plan %s breaks %d rules: %s", plan.id, len(violations), violations[:3])
+    plan.violations = store.violations_json(violations)
+    session.add(plan)
+    session.commit()
+    session.refresh(plan)
+    return plan
+
+
+@register(JOB_KIND, timeout_s=3600, max_attempts=2)
+def plan_tour_job(ctx: JobContext) -> dict[str, Any]:
+    plan_id = int(ctx.payload["plan_id"])
+
+    def report(p: Progress) -> None:
+        ctx.progress(0.05 + 0.9 * p.fraction, f"objective {p.objective}, bound {p.bound:.0f}")
+
+    with ctx.session() as session:
+        plan = session.get(TourPlan, plan_id)
+        if plan is None:
+            raise PermanentJobError(f"plan {plan_id} no longer exists")
+        ctx.progress(0.05, "reading titles, rights, subtitles, renditions and venues")
+        try:
+            plan = solve(session, plan, ctx.settings, report)
+        except PlannerError as error:
+            raise PermanentJobError(f"plan {plan_id}: {error}") from None
+        ctx.progress(1.0, f"{plan.solve_status}: objective {plan.objective}")
+        return {"plan_id": plan_id, "status": plan.solve_status, "objective": plan.objective}
