@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 from rich.table import Table
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -20,7 +22,9 @@ from catalogue.errors import CatalogueError
 from catalogue.jobs.cli import jobs_app, worker
 from catalogue.models import AssetKind, Partner, Role, User
 from catalogue.models.accounts import UserCreate
+from catalogue.rights.cli import rights_app
 from catalogue.settings import Settings, get_settings
+from catalogue.tours.cli import plan_app
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
@@ -28,6 +32,8 @@ users_app = typer.Typer(no_args_is_help=True, help="Users and their API tokens."
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(rights_app, name="rights")
+app.add_typer(plan_app, name="plan")
 app.command()(worker)
 
 console = Console()
@@ -201,10 +207,13 @@ def titles_list(
 @app.command()
 def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    media: Annotated[
+        bool, typer.Option("--media/--no-media", help="generate, ingest and transcode demo masters")
+    ] = True,
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Load the demo catalogue (idempotent), print demo tokens, then serve."""
+    """Load the demo catalogue (idempotent), ingest and transcode its media, plan its tours, serve."""
     from catalogue import demo as demo_content
 
     settings = _settings()
@@ -212,16 +221,61 @@ def demo(
     migrate.upgrade(engine)
     with Session(engine) as session:
         summary = demo_content.load(session)
-        tokens = demo_content.issue_demo_tokens(session)
     console.print(
         f"demo catalogue: {summary.titles} titles, {summary.campaigns} campaigns, "
         f"{summary.partners} partners, {summary.venues} venues"
     )
+    if media:
+        from catalogue.jobs.demo_media import ingest_demo_media
+
+        with Session(engine) as session:
+            created = ingest_demo_media(session, settings, limit=100)
+        console.print(f"demo media: {len(created)} new masters generated and ingested")
+        _run_jobs_with_progress(engine, settings)
+    from catalogue.tours.demo import plan_demo_tours
+
+    with Session(engine) as session:
+        for line in plan_demo_tours(session, settings):
+            console.print(line)
+    with Session(engine) as session:
+        tokens = demo_content.issue_demo_tokens(session)
     console.print("[bold]Demo tokens[/] (valid until the next `catalogue demo`; send as `Authorization: Bearer ...`):")
     for username, role, secret in tokens:
         console.print(f"  {username:<16} {role:<11} {secret}", soft_wrap=True)
     if serve_after:
         serve(host=host, port=port, migrate_first=False)
+
+
+def _run_jobs_with_progress(engine: Engine, settings: Settings) -> None:
+    """Run queued jobs on an in-process pool, one progress bar per job, until none is left."""
+    from catalogue.jobs.pool import WorkerPool
+    from catalogue.models.jobs import Job, JobStatus
+
+    active = (JobStatus.queued, JobStatus.running)
+    pool = WorkerPool(engine, settings)
+    pool.start()
+    bars: dict[int, TaskID] = {}
+    try:
+        with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[state]}"), console=console) as progress:
+            while True:
+                with Session(engine) as session:
+                    jobs = session.exec(select(Job).order_by(Job.id)).all()  # type: ignore[arg-type]
+                for job in jobs:
+                    assert job.id is not None
+                    label = f"{job.kind.replace('_', ' ')} " + " ".join(f"{k} {v}" for k, v in job.payload.items())
+                    if job.id not in bars:
+                        bars[job.id] = progress.add_task(label, total=100, state=job.status)
+                    done = job.status not in active
+                    progress.update(
+                        bars[job.id],
+                        completed=100 if done else job.progress,
+                        state=job.status if not job.error else f"{job.status}: {job.error[:80]}",
+                    )
+                if not any(job.status in active for job in jobs):
+                    break
+                time.sleep(0.5)
+    finally:
+        pool.stop()
 
 
 @app.command()
