@@ -61,6 +61,7 @@ class PageGuard:
 AnyPage = Annotated[User, Depends(PageGuard(*ANY_ROLE))]
 StaffPage = Annotated[User, Depends(PageGuard(*STAFF))]
 EditorPage = Annotated[User, Depends(PageGuard(Role.admin, Role.editor))]
+PartnerPage = Annotated[User, Depends(PageGuard(Role.partner))]
 
 
 def language_of(request: Request, user: User | None) -> str:

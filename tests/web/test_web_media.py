@@ -3,6 +3,7 @@ and plays it: real tus upload, real probe and transcode (tiny ladder), hls.js in
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -107,4 +108,32 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     )
     assert cue.json_value() == "Доброе утро, переулок!"
     screenshot(page, "player")
+    context.close()
+
+    # A partner licensed for the title previews it and gets download links with checksums
+    # through signed links; a partner without a licence does not see it at all.
+    context = new_context(browser)
+    page = sign_in(context, site, "partner-almaty")
+    page.click("header nav >> text=Our licences")
+    entry = page.locator(f".licence[data-title-id='{title_id}']").first
+    expect(entry).to_be_visible()
+    entry.locator("button.preview").click()
+    video = entry.locator("video.preview-video")
+    expect(video).to_be_visible()
+    video.evaluate("(v) => { v.muted = true; v.play(); }")
+    page.wait_for_function(
+        "document.querySelector('video.preview-video').currentTime > 1", timeout=30_000
+    )
+    entry.locator("button.links").click()
+    master = entry.locator("ul.files a", has_text="master.m3u8")
+    expect(master).to_have_attribute("href", re.compile(r"/d/[^/]+/master\.m3u8$"))
+    expect(entry.locator("ul.files .sha256").first).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    screenshot(page, "partner-portal")
+    context.close()
+
+    context = new_context(browser)
+    page = sign_in(context, site, "partner-paris")
+    page.goto(site.url("/web/partner"))
+    expect(page.locator(f".licence[data-title-id='{title_id}']")).to_have_count(0)
+    assert page.goto(site.url(f"/web/titles/{title_id}")).status == 404  # type: ignore[union-attr]
     context.close()

@@ -1,0 +1,49 @@
+"""The partner portal: what is licensed to us now and soon, previews through signed links,
+manifests with checksums, and webhook settings. The data is the delivery API's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from catalogue.api.deps import SessionDep
+from catalogue.delivery import catalogue as partner_catalogue
+from catalogue.models import Partner, Webhook
+from catalogue.models.delivery import WebhookEvent
+from catalogue.rights import access
+from catalogue.rights.windows import Period
+from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, render
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+SOON_DAYS = 180
+
+
+def _webhooks(session: Session, partner: Partner) -> list[Webhook]:
+    return list(
+        session.exec(
+            select(Webhook).where(Webhook.partner_id == partner.id).order_by(col(Webhook.id))
+        ).all()
+    )
+
+
+@router.get("/partner", response_class=HTMLResponse)
+def partner_page(request: Request, session: SessionDep, user: PartnerPage) -> HTMLResponse:
+    partner = access.partner_of(session, user)
+    today = access.today()
+    now = partner_catalogue.build(session, partner, Period(today, today))
+    ahead = partner_catalogue.build(session, partner, Period(today, today + timedelta(SOON_DAYS)))
+    licensed = {entry.title_id for entry in now.items}
+    return render(
+        request,
+        "partner.html",
+        user,
+        partner=partner,
+        now=now.items,
+        soon=[entry for entry in ahead.items if entry.title_id not in licensed],
+        soon_until=today + timedelta(SOON_DAYS),
+        webhooks=_webhooks(session, partner),
+        events=list(WebhookEvent),
+    )
