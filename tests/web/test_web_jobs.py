@@ -33,11 +33,13 @@ def test_web_jobs_progress_live_then_cancel_and_retry(site: Site, browser: Brows
     expect(row).to_have_attribute("data-status", "running")
     expect(row.locator(".message")).to_contain_text("step")
     assert page.evaluate("window.notReloaded") is True
+    expect(row.locator("button.retry")).to_be_hidden()  # nothing to retry while it runs
     screenshot(page, "jobs")
 
     row.locator("button.cancel").click()
     expect(row).to_have_attribute("data-status", "cancelled", timeout=20_000)
     expect(row.locator(".state")).to_have_text("cancelled")
+    expect(row.locator("button.cancel")).to_be_hidden()
     row.locator("button.retry").click()
     expect(row).to_have_attribute("data-status", "running", timeout=20_000)
     page.wait_for_function(
