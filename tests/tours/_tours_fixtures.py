@@ -124,8 +124,24 @@ def build_tour(client: TestClient, actors: Actors, session: Session) -> Tour:
         untranscoded=untranscoded,
         almaty=_venue(client, actors, "almaty-arman", a, city="Almaty", **kz),
         astana=_venue(client, actors, "astana-screen", a, city="Astana", **kz),
-        madrid=_venue(client, actors, "madrid-cineteca", b, city="Madrid", country="ES",
-                      time_zone="Europe/Madrid", equipment=["mp4"]),  # fmt: skip
-        paris=_venue(client, actors, "paris-lumiere", b, city="Paris", country="FR",
-                     time_zone="Europe/Paris", blackout_dates=["2025-03-14"]),  # fmt: skip
+        madrid=_venue(
+            client,
+            actors,
+            "madrid-cineteca",
+            b,
+            city="Madrid",
+            country="ES",
+            time_zone="Europe/Madrid",
+            equipment=["mp4"],
+        ),
+        paris=_venue(
+            client,
+            actors,
+            "paris-lumiere",
+            b,
+            city="Paris",
+            country="FR",
+            time_zone="Europe/Paris",
+            blackout_dates=["2025-03-14"],
+        ),
     )

@@ -97,7 +97,12 @@ def test_pinned_screenings_survive_replanning(
 ) -> None:  # fmt: skip
     result = plan()
     url = f"/plans/{result['id']}"
-    target = _at(result, tour.paris if any(s["venue_id"] == tour.paris for s in result["screenings"]) else tour.almaty)
+    target = _at(
+        result,
+        tour.paris
+        if any(s["venue_id"] == tour.paris for s in result["screenings"])
+        else tour.almaty,
+    )
     # move it to another valid day, then pin it there: the solver would not choose it itself
     days = [date(2025, 3, 1) + timedelta(days=n) for n in range(31)]
     taken = {(s["venue_id"], s["day"]) for s in result["screenings"]}
@@ -110,7 +115,9 @@ def test_pinned_screenings_survive_replanning(
             break
     assert moved.status_code == 200, moved.text
     pinned = client.post(
-        f"{url}/edits", json={"action": "pin", "screening_id": target["id"]}, headers=actors.programmer
+        f"{url}/edits",
+        json={"action": "pin", "screening_id": target["id"]},
+        headers=actors.programmer,
     )
     assert pinned.status_code == 200, pinned.text
     kept = next(s for s in pinned.json()["plan"]["screenings"] if s["id"] == target["id"])
@@ -118,7 +125,9 @@ def test_pinned_screenings_survive_replanning(
 
     accepted = client.post(f"{url}/replan", headers=actors.programmer)
     assert accepted.status_code == 202, accepted.text
-    assert [s for _, s in run_until_idle(database.engine, settings, kinds=("plan_tour",))] == ["succeeded"]
+    assert [s for _, s in run_until_idle(database.engine, settings, kinds=("plan_tour",))] == [
+        "succeeded"
+    ]
     after = client.get(url, headers=actors.programmer).json()
     assert after["version"] == 2
     same = [s for s in after["screenings"] if (s["title_id"], s["venue_id"], s["day"]) ==

@@ -44,11 +44,13 @@ def test_ical_has_time_zones_and_stable_uids(
     assert client.get(url, headers=actors.partner).status_code == 404
 
 
-def test_csv_and_json_exports(
-    plan: PlanFn, tour: Tour, client: TestClient, actors: Actors
-) -> None:
+def test_csv_and_json_exports(plan: PlanFn, tour: Tour, client: TestClient, actors: Actors) -> None:
     result = plan()
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/plans/{result['id']}.csv", headers=actors.editor).text)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/plans/{result['id']}.csv", headers=actors.editor).text)
+        )
+    )
     assert sorted(r["id"] for r in rows) == sorted(s["key"] for s in result["screenings"])
     exported = client.get(f"/plans/{result['id']}.json", headers=actors.editor).json()
     assert len(exported["screenings"]) == len(rows)
@@ -64,10 +66,15 @@ def test_readiness_says_what_is_missing(tour: Tour, client: TestClient, actors: 
     )  # fmt: skip
     assert response.status_code == 200, response.text
     cells = {(c["title_id"], c["country"]): c for c in response.json()["cells"]}
-    assert cells[(tour.harbour, "KZ")]["ready"] and tour.almaty in cells[(tour.harbour, "KZ")]["venue_ids"]
+    assert (
+        cells[(tour.harbour, "KZ")]["ready"]
+        and tour.almaty in cells[(tour.harbour, "KZ")]["venue_ids"]
+    )
     assert cells[(tour.unlicensed, "KZ")]["missing"] == "rights"
     assert cells[(tour.untranscoded, "KZ")]["missing"] == "rendition"
     assert cells[(tour.leopard, "ES")]["missing"] == "rights"
     assert cells[(tour.harbour, "UZ")]["missing"] == "venue"
-    bad = client.get("/readiness", params={"region": "Atlantis", "year": 2025}, headers=actors.programmer)
+    bad = client.get(
+        "/readiness", params={"region": "Atlantis", "year": 2025}, headers=actors.programmer
+    )
     assert bad.status_code == 422 and "Atlantis" in bad.json()["detail"]
