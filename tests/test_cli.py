@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 
@@ -22,13 +25,13 @@ def run(data_dir: Path, *args: str, input_text: str | None = None, env: dict[str
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("demo")
-    result = run(data_dir, "demo", "--no-serve")
+    result = run(data_dir, "demo", "--no-serve", "--no-media")
     assert result.returncode == 0, result.stderr
     return data_dir
 
 
 def test_demo_loads_catalogue_and_prints_tokens(demo_dir: Path) -> None:
-    result = run(demo_dir, "demo", "--no-serve")  # second run: idempotent
+    result = run(demo_dir, "demo", "--no-serve", "--no-media")  # second run: idempotent
     assert result.returncode == 0, result.stderr
     assert "9 titles, 3 campaigns, 9 partners, 9 venues" in result.stdout
     assert result.stdout.count("cat_") == 5
@@ -96,3 +99,55 @@ def test_production_refuses_default_secret(tmp_path: Path) -> None:
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = run(tmp_path, "users", "list", env={"CATALOGUE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert result.returncode == 1 and "database unavailable" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_serves_the_api_with_the_demo_catalogue(tmp_path: Path) -> None:
+    port = _free_port()
+    environment = {**os.environ, "CATALOGUE_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    environment.pop("CATALOGUE_DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "catalogue.cli", "demo", "--no-media", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
+    )
+    try:
+        assert server.stdout is not None
+        token = None
+        for line in server.stdout:
+            if line.strip().startswith("demo-programmer"):
+                token = line.split()[-1]
+            if "Serving the catalogue" in line:
+                break
+        assert token, "the demo printed no token"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}) as client:
+            for _ in range(100):
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            titles = client.get("/titles", params={"q": "Silk Road"}).json()
+            assert [t["original_title"] for t in titles["items"]] == ["丝路回响"]
+            assert client.get("/readyz").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(20)
+        if server.stdout:
+            server.stdout.close()
+
+
+@pytest.mark.slow
+def test_demo_ingests_and_transcodes_its_media(tmp_path: Path) -> None:
+    result = run(tmp_path, "demo", "--no-serve")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "7 new masters generated and ingested" in result.stdout
+    assert result.stdout.count("succeeded") == 14  # a probe and a transcode per master
+    playlists = list((tmp_path / "media").rglob("master.m3u8"))
+    assert len(playlists) == 7
+    again = run(tmp_path, "demo", "--no-serve")
+    assert "0 new masters" in again.stdout
