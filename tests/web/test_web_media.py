@@ -3,6 +3,7 @@ and plays it: real tus upload, real probe and transcode (tiny ladder), hls.js in
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -136,4 +137,41 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     page.goto(site.url("/web/partner"))
     expect(page.locator(f".licence[data-title-id='{title_id}']")).to_have_count(0)
     assert page.goto(site.url(f"/web/titles/{title_id}")).status == 404  # type: ignore[union-attr]
+    context.close()
+
+
+@pytest.mark.slow
+def test_web_upload_resumes_after_a_page_reload(
+    site: Site, browser: Browser, tmp_path: Path
+) -> None:
+    clip = generate_demo_clip(tmp_path / "silk-road.mp4", seconds=8, width=640, height=360)
+    size = clip.stat().st_size
+    title_id = _title_id(site, "Silk Road")
+    context = new_context(browser)
+    page = sign_in(context, site, "demo-editor")
+    page.goto(site.url(f"/web/titles/{title_id}/upload"))
+    # A slow line: about 4 s for the file, so the reload lands in the middle of the upload.
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": size / 4},
+    )
+    page.set_input_files("#file", str(clip))
+    page.wait_for_function("document.querySelector('.progress-box progress').value > 20")
+    page.reload()
+
+    expect(page.locator(".resumable")).to_be_visible()  # "choose the same file again"
+    expect(page.locator(".resumable li")).to_contain_text("silk-road.mp4")
+    page.set_input_files("#file", str(clip))  # the same file: tus finds the upload and resumes
+    expect(page.locator(".progress-box .after")).not_to_be_empty(timeout=60_000)
+    asset_id = page.locator(".upload").get_attribute("data-asset-id")
+
+    assets = httpx.get(
+        site.url(f"/titles/{title_id}/assets"),
+        headers={"Authorization": f"Bearer {site.tokens['demo-editor']}"},
+    ).json()
+    assert [a["id"] for a in assets] == [int(asset_id or 0)]  # resumed, not started again
+    assert assets[0]["size"] == size
+    assert assets[0]["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
     context.close()
