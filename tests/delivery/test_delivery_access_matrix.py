@@ -97,6 +97,7 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
         "token_id": 1,
         "job_id": session.exec(select(Job.id)).first(),
         "campaign_id": 1,
+        "plan_id": 1,  # plans do not exist for partners: 404 whether or not plan 1 does
         "upload_id": "0" * 32,
         "path": "master.m3u8",
     }
