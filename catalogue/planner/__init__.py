@@ -1,75 +1,59 @@
 """The tour planner's pure core: region + period + titles + rules in, plan and reasons out."""
 
-from catalogue.planner.errors import InvalidProblem, PlannerError, UnknownRegion
-from catalogue.planner.export import to_csv, to_ical, to_json
-from catalogue.planner.plan import Plan, Reason, ReasonCode, Screening, SolveStatus
-from catalogue.planner.problem import (
-    Copies,
-    HolidayPolicy,
-    MustScreen,
-    Period,
-    Pin,
-    PreviousScreening,
-    Problem,
-    RightStatus,
-    RightsWindow,
-    Rules,
-    Title,
-    Venue,
-    VenueKind,
-    Weights,
-)
-from catalogue.planner.readiness import Cell, ReadinessMatrix, readiness
-from catalogue.planner.regions import resolve_region
-from catalogue.planner.solver import Progress, SolveOptions, plan_tour
-from catalogue.planner.validator import (
-    Add,
-    Cancel,
-    Move,
-    PinEdit,
-    Violation,
-    check_edit,
-    check_plan,
-)
+from __future__ import annotations
 
-__all__ = [
-    "Add",
-    "Cancel",
-    "Cell",
-    "Copies",
-    "HolidayPolicy",
-    "InvalidProblem",
-    "Move",
-    "MustScreen",
-    "Period",
-    "Pin",
-    "PinEdit",
-    "Plan",
-    "PlannerError",
-    "PreviousScreening",
-    "Problem",
-    "Progress",
-    "ReadinessMatrix",
-    "Reason",
-    "ReasonCode",
-    "RightStatus",
-    "RightsWindow",
-    "Rules",
-    "Screening",
-    "SolveOptions",
-    "SolveStatus",
-    "Title",
-    "UnknownRegion",
-    "Venue",
-    "VenueKind",
-    "Violation",
-    "Weights",
-    "check_edit",
-    "check_plan",
-    "plan_tour",
-    "readiness",
-    "resolve_region",
-    "to_csv",
-    "to_ical",
-    "to_json",
-]
+import importlib
+from typing import Any
+
+# Exports load on first use (PEP 562): importing one light module (regions, languages) must not
+# pull in OR-Tools and pandas, which take seconds to import and are only needed to solve.
+_EXPORTS = {
+    "Add": "validator",
+    "Cancel": "validator",
+    "Cell": "readiness",
+    "Copies": "problem",
+    "HolidayPolicy": "problem",
+    "InvalidProblem": "errors",
+    "Move": "validator",
+    "MustScreen": "problem",
+    "Period": "problem",
+    "Pin": "problem",
+    "PinEdit": "validator",
+    "Plan": "plan",
+    "PlannerError": "errors",
+    "PreviousScreening": "problem",
+    "Problem": "problem",
+    "Progress": "solver",
+    "ReadinessMatrix": "readiness",
+    "Reason": "plan",
+    "ReasonCode": "plan",
+    "RightStatus": "problem",
+    "RightsWindow": "problem",
+    "Rules": "problem",
+    "Screening": "plan",
+    "SolveOptions": "solver",
+    "SolveStatus": "plan",
+    "Title": "problem",
+    "UnknownRegion": "errors",
+    "Venue": "problem",
+    "VenueKind": "problem",
+    "Violation": "validator",
+    "Weights": "problem",
+    "check_edit": "validator",
+    "check_plan": "validator",
+    "plan_tour": "solver",
+    "readiness": "readiness",
+    "resolve_region": "regions",
+    "to_csv": "export",
+    "to_ical": "export",
+    "to_json": "export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'catalogue.planner' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"catalogue.planner.{module}"), name)
