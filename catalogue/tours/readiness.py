@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from catalogue.models.tours import CellPublic, ReadinessPublic
-from catalogue.planner import ReasonCode, readiness
+from catalogue.planner import ReasonCode
+from catalogue.planner.readiness import readiness as planner_readiness
 from catalogue.tours.inputs import Inputs, build_problem
 
 # What an editor has to get, by the planner's first failing rule.
@@ -22,7 +23,7 @@ MISSING = {
 def matrix(session: Session, inputs: Inputs) -> ReadinessPublic:
     problem = build_problem(session, inputs)
     names = {t.id: t.name for t in problem.titles}
-    result = readiness(problem)
+    result = planner_readiness(problem)
     return ReadinessPublic(
         countries=list(result.countries),
         starts_on=inputs.period.start,

@@ -100,9 +100,9 @@ def save_result(session: Session, plan: TourPlan, result: Plan) -> None:
         for r in session.exec(select(TourScreening).where(TourScreening.plan_id == plan.id))
     }
     wanted = {s.id: s for s in result.screenings}
-    for key, row in old.items():
+    for key, gone in old.items():
         if key not in wanted:
-            session.delete(row)
+            session.delete(gone)
     session.flush()
     for key, s in wanted.items():
         row = old.get(key)
