@@ -10,7 +10,7 @@ from pathlib import Path
 import langcodes
 from babel import Locale, dates, lists, numbers, units
 from babel.core import UnknownLocaleError
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 # The languages the interface ships in: English, then the partners' languages.
@@ -54,7 +54,8 @@ def choose(user_locale: str | None, cookie: str | None, accept_language: str | N
 
 
 @cache
-def translations(language: str) -> Translations:
+def translations(language: str) -> NullTranslations:
+    """The language's catalogue; English, the source language, has none (messages as written)."""
     return Translations.load(str(TRANSLATIONS), [language], domain="messages")
 
 

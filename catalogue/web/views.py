@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from catalogue.models import Asset, AssetState, Campaign, Job, RenditionSet, User
+from catalogue.models import Asset, AssetState, Campaign, Job, RenditionSet, RightsWindow, User
 from catalogue.models.renditions import RenditionFile
+from catalogue.models.rights import WindowPublic
 from catalogue.models.titles import LocalizationPublic, TitlePublic
+from catalogue.rights import store
 from catalogue.web import i18n
 
 MEDIA = "/web/media"
@@ -111,3 +113,11 @@ def stream_languages(technical: dict[str, Any] | None, kind: str) -> list[str]:
 def may_see_media(user: User) -> bool:
     # As the renditions API: partners see posters only until licensed previews arrive.
     return user.role != "partner"
+
+
+def rights_windows(session: Session, title_id: int) -> list[WindowPublic]:
+    """A title's rights windows as GET /titles/{id}/rights gives them (staff pages only)."""
+    rows = session.exec(
+        select(RightsWindow).where(RightsWindow.title_id == title_id).order_by(col(RightsWindow.id))
+    ).all()
+    return store.to_public(session, rows)

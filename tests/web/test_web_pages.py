@@ -41,6 +41,10 @@ def test_web_sign_in_search_and_title_page(site: Site, browser: Browser) -> None
     expect(page.locator("h1")).to_have_text("Morning in Hutong Lane")
     expect(page.locator(".original")).to_have_text("胡同里的早晨")
     expect(page.locator("a", has_text="Upload a master")).to_be_visible()
+    # Staff see the rights windows (the demo licenses it to Almaty, exclusively).
+    expect(page.locator("table.windows tbody tr")).to_have_count(1)
+    expect(page.locator("table.windows")).to_contain_text("Kazakhstan")
+    expect(page.locator("table.windows")).to_contain_text("exclusive")
     screenshot(page, "title")
     context.close()
 
@@ -68,6 +72,8 @@ def test_web_partner_sees_only_its_titles_and_no_staff_pages(site: Site, browser
     expect(page.locator("header nav a", has_text="Jobs")).to_have_count(0)
     expect(page.locator("#status")).to_have_count(0)  # no workflow filter for partners
     screenshot(page, "partner-catalogue")
+    page.click(".card h2 >> nth=0")
+    expect(page.locator("table.windows")).to_have_count(0)  # rights windows are staff only
 
     draft = httpx.get(
         site.url("/titles?status=draft"),

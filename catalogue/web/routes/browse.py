@@ -145,6 +145,7 @@ def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: i
         if playable
         else [],
         subtitle_tracks=subtitle_tracks,
+        windows=views.rights_windows(session, title_id) if user.role != Role.partner else [],
         subtitle_languages=sorted({t.language for t in subtitle_tracks if t.status == "published"}),
         campaign_names=views.campaign_names(session),
     )
