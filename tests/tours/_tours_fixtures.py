@@ -3,17 +3,33 @@ rights windows for Central Asia and Europe, venues with equipment and opening da
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogue.models import Asset, RenditionSet
+from catalogue.models import Asset, RenditionSet, TourPlan
+from catalogue.planner import check_plan
+from catalogue.tours import store
+from catalogue.tours.inputs import Inputs, build_problem
 from tests.conftest import Actors
 
 SRT = b"1\n00:00:01,000 --> 00:00:03,000\nHello\n\n2\n00:00:04,000 --> 00:00:06,000\nAgain\n"
 CLOSED_MONDAYS = [1, 2, 3, 4, 5, 6]
+
+PlanFn = Callable[..., dict[str, Any]]
+
+
+def assert_valid(session: Session, plan_id: int) -> None:
+    """The stored plan passes the planner's independent validator."""
+    row = session.get(TourPlan, plan_id)
+    assert row is not None
+    session.refresh(row)
+    problem = build_problem(session, Inputs.of(row), row)
+    assert check_plan(problem, store.planner_plan(session, row)) == []
 
 
 @dataclass

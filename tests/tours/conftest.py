@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from _tours_fixtures import Tour, build_tour
+from _tours_fixtures import PlanFn, Tour, build_tour
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -36,9 +35,6 @@ def app(settings: Settings, database: Database) -> FastAPI:
 @pytest.fixture
 def tour(client: TestClient, actors: Actors, session: Session) -> Tour:
     return build_tour(client, actors, session)
-
-
-PlanFn = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from _tours_fixtures import Tour
-from conftest import PlanFn
+from _tours_fixtures import PlanFn, Tour, assert_valid
 from fastapi.testclient import TestClient
 from sqlmodel import Session
-from test_tours_planning import assert_valid
 
 from catalogue.jobs.pool import run_until_idle
 from catalogue.settings import Settings

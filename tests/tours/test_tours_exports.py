@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from _tours_fixtures import Tour
-from conftest import PlanFn
+from _tours_fixtures import PlanFn, Tour
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 

@@ -3,22 +3,8 @@ left out comes with its reason and evidence."""
 
 from __future__ import annotations
 
-from _tours_fixtures import Tour
-from conftest import PlanFn
+from _tours_fixtures import PlanFn, Tour, assert_valid
 from sqlmodel import Session
-
-from catalogue.models import TourPlan
-from catalogue.planner import check_plan
-from catalogue.tours import store
-from catalogue.tours.inputs import Inputs, build_problem
-
-
-def assert_valid(session: Session, plan_id: int) -> None:
-    row = session.get(TourPlan, plan_id)
-    assert row is not None
-    session.refresh(row)
-    problem = build_problem(session, Inputs.of(row), row)
-    assert check_plan(problem, store.planner_plan(session, row)) == []
 
 
 def test_planned_tour_passes_the_validator(plan: PlanFn, tour: Tour, session: Session) -> None:
