@@ -8,14 +8,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, column, delete, func, literal_column, or_, table
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    literal_column,
+    or_,
+    table,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from catalogue import search
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.models import (
+    Asset,
     Campaign,
     Title,
     TitleCampaign,
@@ -37,6 +48,7 @@ from catalogue.models.titles import (
 )
 from catalogue.models.types import utcnow
 from catalogue.rights import access
+from catalogue.storage.keys import asset_prefix, renditions_prefix, subtitles_prefix
 from catalogue.subtitles import languages as media_languages
 
 
@@ -310,11 +322,20 @@ def change_status(session: Session, title: Title, target: TitleStatus) -> Title:
     return title
 
 
-def delete_title(session: Session, title: Title) -> None:
+def delete_title(session: Session, title: Title) -> list[str]:
+    """Delete a title with its episodes; returns the storage prefixes of everything stored for
+    them (masters, renditions, subtitles), for the caller to remove once the rows are gone."""
     if title.status == TitleStatus.published:
         raise Conflict("a published title cannot be deleted; archive it first (POST .../status)")
+    title_ids = [title.id, *session.exec(select(Title.id).where(Title.parent_id == title.id))]
+    asset_ids = session.exec(select(Asset.id).where(col(Asset.title_id).in_(title_ids))).all()
+    prefixes = [subtitles_prefix(t) for t in title_ids if t is not None]
+    for asset_id in asset_ids:
+        assert asset_id is not None
+        prefixes += [asset_prefix(asset_id), renditions_prefix(asset_id)]
     session.delete(title)
     session.commit()
+    return prefixes
 
 
 def _check_promotes(session: Session, title: Title) -> None:

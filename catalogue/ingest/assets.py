@@ -11,6 +11,7 @@ from catalogue.errors import NotFound
 from catalogue.ingest.uploads import Ingest
 from catalogue.models import Asset, AssetState, Role, Upload, User
 from catalogue.models.assets import AssetPublic
+from catalogue.storage.keys import asset_prefix, renditions_prefix
 
 
 def _may_see_assets(user: User) -> bool:
@@ -46,7 +47,8 @@ def delete(session: Session, ingest: Ingest, asset: Asset) -> None:
     session.commit()
     for upload_id in unfinished:
         ingest.staging.remove(upload_id)
-    ingest.storage.delete_prefix(f"assets/{asset_id}")
+    ingest.storage.delete_prefix(asset_prefix(asset_id))
+    ingest.storage.delete_prefix(renditions_prefix(asset_id))
 
 
 def to_public(session: Session, assets: Sequence[Asset]) -> list[AssetPublic]:

@@ -24,6 +24,7 @@ from catalogue.models.assets import move_asset
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from catalogue.storage import Storage
+from catalogue.storage.keys import asset_prefix
 
 log = logging.getLogger("catalogue.ingest")
 
@@ -193,7 +194,7 @@ def finish_if_whole(session: Session, ingest: Ingest, upload: Upload) -> None:
 def _complete(session: Session, ingest: Ingest, upload: Upload, sha256: str) -> None:
     asset = session.get(Asset, upload.asset_id)
     assert asset is not None and asset.id is not None
-    key = f"assets/{asset.id}/{secrets.token_hex(4)}/master{storage_extension(asset.original_filename)}"
+    key = f"{asset_prefix(asset.id)}/{secrets.token_hex(4)}/master{storage_extension(asset.original_filename)}"
     # Move first, then record: a crash in between leaves an unreferenced object (swept by key
     # prefix when the asset is deleted), never a row pointing at missing bytes.
     ingest.storage.put_file(ingest.staging.path(upload.id), key, move=True)

@@ -15,6 +15,7 @@ from catalogue.models import Asset, AssetState, Title
 from catalogue.models.assets import AssetKind
 from catalogue.settings import Settings
 from catalogue.storage import Storage, make_storage
+from catalogue.storage.keys import asset_prefix
 from transcoder import testmedia
 
 # Short, small masters: the whole demo transcodes in about a minute on two cores.
@@ -73,7 +74,7 @@ def _ingest(session: Session, storage: Storage, title: Title, clip: Path) -> int
     session.add(asset)
     session.flush()
     assert asset.id is not None
-    key = f"assets/{asset.id}/demo/master.mp4"
+    key = f"{asset_prefix(asset.id)}/demo/master.mp4"
     storage.put_file(clip, key)
     asset.storage_key = key
     session.add(asset)

@@ -29,6 +29,7 @@ from catalogue.models.renditions import RenditionFile, RenditionSet
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from catalogue.storage import ObjectNotFound, make_storage
+from catalogue.storage.keys import renditions_prefix
 from catalogue.subtitles import delivery as subtitle_delivery
 from transcoder import pipeline
 from transcoder.config import TranscoderConfig
@@ -69,10 +70,6 @@ def _queue_ready_assets(session: OrmSession, _flush: UOWTransaction) -> None:
         for asset_id in sorted(ready):
             # Added, not flushed (no flushing inside a flush): the commit flushes it.
             add_job(session, JOB_KIND, {"asset_id": asset_id}, dedupe_key=f"transcode:{asset_id}")  # type: ignore[arg-type]
-
-
-def renditions_prefix(asset_id: int) -> str:
-    return f"renditions/{asset_id}"
 
 
 def workspace(settings: Settings, asset_id: int) -> Path:

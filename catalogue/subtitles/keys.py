@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalogue.storage.keys import subtitles_prefix
 from transcoder.subtitles import SubtitleFormat
 
 _EXTENSIONS = {
@@ -14,7 +15,7 @@ _EXTENSIONS = {
 
 
 def track_prefix(title_id: int, track_id: int) -> str:
-    return f"subtitles/{title_id}/{track_id}"
+    return f"{subtitles_prefix(title_id)}/{track_id}"
 
 
 def vtt_key(title_id: int, track_id: int, revision: int) -> str:

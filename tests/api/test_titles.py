@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
-from tests.conftest import Actors
+from catalogue.models import Asset
+from catalogue.storage import make_storage
+from catalogue.storage.keys import asset_prefix, renditions_prefix, subtitles_prefix
+from tests.conftest import Actors, Database
 
 GOOD_EIDR = "10.5240/7791-8534-2C23-9030-8610-5"
 
@@ -306,3 +311,34 @@ def test_pagination_is_stable_and_complete(client: TestClient, actors: Actors) -
     assert years == [2020, 2021, 2021, 2021, 2022, 2023, None]
     desc = [t["production_year"] for t in client.get("/titles", params={"sort": "-year"}, headers=actors.admin).json()["items"]]
     assert desc == [2023, 2022, 2021, 2021, 2021, 2020, None]
+
+
+def test_deleting_a_title_removes_its_stored_bytes(
+    client: TestClient, actors: Actors, session: Session, database: Database, tmp_path: Path
+) -> None:
+    series = create(client, actors, kind="drama")
+    episode = client.post(
+        f"/titles/{series['id']}/episodes",
+        json={"original_title": "第1集", "original_language": "zh", "episode_number": 1},
+        headers=actors.editor,
+    ).json()
+    other = create(client, actors, original_title="另一部")
+    storage = make_storage(database.settings)
+    source = tmp_path / "bytes.bin"
+    source.write_bytes(b"master")
+    keys = {}
+    for title_id in (series["id"], episode["id"], other["id"]):
+        asset = Asset(title_id=title_id, kind="main", state="ready", original_filename="m.mov", size=6)
+        session.add(asset)
+        session.commit()
+        assert asset.id is not None
+        keys[title_id] = [
+            f"{asset_prefix(asset.id)}/master.mov",
+            f"{renditions_prefix(asset.id)}/master.m3u8",
+            f"{subtitles_prefix(title_id)}/1/r1.vtt",
+        ]
+        for key in keys[title_id]:
+            storage.put_file(source, key)
+    assert client.delete(f"/titles/{series['id']}", headers=actors.editor).status_code == 204
+    assert not any(storage.exists(k) for k in keys[series["id"]] + keys[episode["id"]])
+    assert all(storage.exists(k) for k in keys[other["id"]])

@@ -16,11 +16,12 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from catalogue.api.app import create_app
-from catalogue.jobs.transcode import record, renditions_prefix
+from catalogue.jobs.transcode import record
 from catalogue.models import Asset, AssetState, Title, TitleStatus
 from catalogue.models.rights import RightsWindow, RightsWindowCountry
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
+from catalogue.storage.keys import renditions_prefix
 from tests.conftest import Database
 from transcoder import pipeline, testmedia
 from transcoder.config import TranscoderConfig

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from catalogue import titles as service
 from catalogue.api.deps import AnyUser, Editor, SessionDep, SettingsDep
 from catalogue.api.responses import errors
 from catalogue.errors import InvalidInput
+from catalogue.ingest import ingest_of
 from catalogue.models import TitleKind, TitleStatus
 from catalogue.models.titles import (
     EpisodeCreate,
@@ -105,9 +106,14 @@ def update_title(
 
 
 @router.delete("/{title_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404, 409))
-def delete_title(session: SessionDep, user: Editor, title_id: int) -> Response:
-    """Delete a draft or archived title with its episodes; a published one must be archived first."""
-    service.delete_title(session, service.get_visible(session, user, title_id))
+def delete_title(request: Request, session: SessionDep, user: Editor, title_id: int) -> Response:
+    """Delete a draft or archived title with its episodes, masters, renditions and subtitles; a
+    published one must be archived first."""
+    prefixes = service.delete_title(session, service.get_visible(session, user, title_id))
+    # Rows first, then bytes: a failure in between leaves unreferenced bytes, never a dangling row.
+    storage = ingest_of(request.app).storage
+    for prefix in prefixes:
+        storage.delete_prefix(prefix)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
