@@ -232,6 +232,9 @@ def demo(
             created = ingest_demo_media(session, settings, limit=100)
         console.print(f"demo media: {len(created)} new masters generated and ingested")
         _run_jobs_with_progress(engine, settings)
+    with Session(engine) as session:
+        console.print(f"demo subtitles: {demo_content.attach_subtitles(session, settings)} new tracks published")
+    _run_jobs_with_progress(engine, settings)  # subtitle delivery into the HLS masters
     from catalogue.tours.demo import plan_demo_tours
 
     with Session(engine) as session:

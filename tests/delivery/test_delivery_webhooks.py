@@ -161,3 +161,46 @@ def test_partners_manage_only_their_own_webhooks(client: TestClient, actors: Act
     assert (
         client.delete(f"/partner/webhooks/{mine['id']}", headers=actors.partner).status_code == 204
     )
+
+
+def test_a_published_subtitle_track_is_announced(
+    client: TestClient,
+    actors: Actors,
+    deliver: Deliver,
+    receiver: Receiver,
+    database: Database,
+    settings: Settings,
+) -> None:
+    receiver.answers.clear()
+    item = deliver("Steppe", ["KZ"])
+    hook = client.post(
+        "/partner/webhooks",
+        json={"url": receiver.url, "events": ["subtitle.ready"]},
+        headers=actors.partner,
+    ).json()
+    srt = b"1\n00:00:00,200 --> 00:00:01,200\n\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82\n"
+    track = client.post(
+        f"/titles/{item.title_id}/subtitles",
+        files={"file": ("ru.srt", srt, "application/x-subrip")},
+        data={"language": "ru"},
+        headers=actors.editor,
+    )
+    assert track.status_code == 201, track.text
+    run_until_idle(database.engine, settings.model_copy(update={"job_backoff_base_s": 0.0}))
+    assert receiver.received == []  # a draft is not news
+    published = client.post(
+        f"/titles/{item.title_id}/subtitles/{track.json()['id']}/status",
+        json={"status": "published"},
+        headers=actors.editor,
+    )
+    assert published.status_code == 200, published.text
+    run_until_idle(database.engine, settings.model_copy(update={"job_backoff_base_s": 0.0}))
+    (headers, body) = receiver.received[0]
+    assert len(receiver.received) == 1 and verify_signature(
+        hook["secret"], body, headers[SIGNATURE_HEADER], time.time()
+    )
+    assert json.loads(body)["data"] == {
+        "title_id": item.title_id, "track_id": track.json()["id"], "language": "ru", "original_title": "Steppe",
+    }  # fmt: skip
+    listed = client.get("/partner/catalogue", headers=actors.partner).json()["items"][0]
+    assert listed["subtitle_languages"] == ["ru"]
