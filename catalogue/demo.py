@@ -14,9 +14,13 @@ from catalogue.models import ApiToken, Campaign, Partner, Role, Title, TitleStat
 from catalogue.models.accounts import UserCreate
 from catalogue.models.campaigns import CampaignCreate
 from catalogue.models.partners import PartnerCreate, VenueCreate
+from catalogue.models.subtitles import SubtitleKind, SubtitleTrack, TrackStatus
 from catalogue.models.titles import EpisodeCreate, TitleCreate, TitleUpdate
 from catalogue.models.types import utcnow
 from catalogue.rights import demo as rights_demo
+from catalogue.settings import Settings
+from catalogue.storage import make_storage
+from catalogue.subtitles import tracks
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "demo"
 DEMO_TOKEN_NAME = "demo"
@@ -105,6 +109,38 @@ def _upsert_title(session: Session, raw: dict[str, Any], by_key: dict[str, Title
     if title.status == TitleStatus.draft and wanted == TitleStatus.published:
         titles.change_status(session, title, wanted)
     return title
+
+
+def attach_subtitles(session: Session, settings: Settings, assets: Path = ASSETS) -> int:
+    """Attach and publish the demo subtitle files (subtitles/<title key>.<language>.srt) through
+    the subtitle service, as an editor would; returns how many tracks were new."""
+    storage = make_storage(settings)
+    keys = {raw["key"]: raw for raw in _read("titles.json", assets)}
+    added = 0
+    for path in sorted((assets / "subtitles").glob("*.srt")):
+        key, language = path.stem.rsplit(".", 1)
+        raw = keys[key]
+        title = session.exec(
+            select(Title).where(
+                Title.kind == raw["kind"],
+                Title.original_title == raw["original_title"],
+                Title.parent_id.is_(None),  # type: ignore[union-attr]
+            )
+        ).one()
+        exists = session.exec(
+            select(SubtitleTrack).where(
+                SubtitleTrack.title_id == title.id, SubtitleTrack.language == language
+            )
+        ).first()
+        if exists is not None:
+            continue
+        source = tracks.parse_upload(path.read_bytes(), path.name, language)
+        track = tracks.create_track(
+            session, storage, settings, None, title, language, SubtitleKind.subtitles, None, source
+        )
+        tracks.change_status(session, storage, settings, track, TrackStatus.published)
+        added += 1
+    return added
 
 
 def issue_demo_tokens(session: Session) -> list[tuple[str, str, str]]:
