@@ -8,7 +8,7 @@ from datetime import date
 from itertools import chain
 
 from catalogue.planner.calendar_days import days_between, open_days
-from catalogue.planner.languages import country_languages, normalise_language
+from catalogue.planner.languages import country_languages, normalise_language, official_languages
 from catalogue.planner.plan import RULE_ORDER, Reason, ReasonCode
 from catalogue.planner.problem import (
     BURNED_IN,
@@ -139,7 +139,12 @@ def _offers(
             lang = normalise_language(key.split(":", 1)[1])
             if lang in langs:
                 offers.append((Offer(lang, "subtitles", key), ready))
-    offers.sort(key=lambda o: (o[0].language not in own, o[0].mode != "audio"))
+    # The audience's own language first: the venue's, then the country's official ones (English is
+    # widely spoken in France, but a Paris audience is served in French when the title has it).
+    official = official_languages(venue.country)
+    offers.sort(
+        key=lambda o: (o[0].language not in own, o[0].language not in official, o[0].mode != "audio")
+    )
     return offers
 
 

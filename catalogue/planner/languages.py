@@ -29,6 +29,14 @@ def normalise_language(tag: str) -> str:
 
 
 @cache
+def official_languages(country: str) -> frozenset[str]:
+    """Official and de facto official languages of a country, normalised."""
+    return frozenset(
+        normalise_language(lang)
+        for lang in get_official_languages(country, regional=False, de_facto=True)
+    )
+
+
 def country_languages(country: str, min_population_share: float = 20.0) -> frozenset[str]:
     """Official and de facto official languages of a country, plus any language that more
     than min_population_share percent of the population speaks; normalised."""
