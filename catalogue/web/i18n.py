@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -75,6 +76,18 @@ class Formatter:
 
     def date(self, value: datetime | None) -> str:
         return dates.format_date(value, format="medium", locale=self.language) if value else ""
+
+    def month(self, value: dt.date) -> str:
+        """'January 2027' in the locale's words."""
+        return dates.format_skeleton("yMMMM", value, locale=self.language)
+
+    def day_month(self, value: dt.date) -> str:
+        return dates.format_skeleton("MMMd", value, locale=self.language)
+
+    def weekdays(self) -> list[str]:
+        """Short weekday names, Monday first."""
+        names = dates.get_day_names("abbreviated", locale=self.language)
+        return [names[n] for n in range(7)]
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from catalogue.web.routes import auth, browse, jobs, media, partner, upload
+from catalogue.web.routes import auth, browse, jobs, media, partner, planner, upload
 
 router = APIRouter()
-for _module in (auth, browse, upload, jobs, partner, media):
+for _module in (auth, browse, upload, jobs, planner, partner, media):
     router.include_router(_module.router)

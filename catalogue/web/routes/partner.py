@@ -15,6 +15,7 @@ from catalogue.models import Partner, Webhook
 from catalogue.models.delivery import WebhookEvent
 from catalogue.rights import access
 from catalogue.rights.windows import Period
+from catalogue.tours import store as tours_store
 from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, render
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
@@ -45,5 +46,6 @@ def partner_page(request: Request, session: SessionDep, user: PartnerPage) -> HT
         soon=[entry for entry in ahead.items if entry.title_id not in licensed],
         soon_until=today + timedelta(SOON_DAYS),
         webhooks=_webhooks(session, partner),
+        screenings=tours_store.partner_screenings(session, partner.id),
         events=list(WebhookEvent),
     )

@@ -1,0 +1,84 @@
+"""The tour planner for staff: plans, a new plan (a job followed live), and one plan as a month
+calendar, a venues-by-time timeline, by country, with what was left out and why. Programmers and
+administrators edit and publish through the plan API; other staff read. Partners see no planner."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import col, select
+
+from catalogue.api.deps import SessionDep
+from catalogue.models import Role, Title, TitleStatus, User, Venue
+from catalogue.models.tours import PlanState
+from catalogue.tours import store
+from catalogue.web import calendar_view
+from catalogue.web.pages import PREFIX, PageRoute, StaffPage, render
+from catalogue.web.views import campaign_names
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+PAGE = 50
+KINDS = ("drama", "documentary", "promo")
+
+
+def may_plan(user: User) -> bool:
+    return user.role in (Role.admin, Role.programmer)
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    plans, total = store.list_plans(session, None, PAGE, offset)
+    titles = session.exec(
+        select(Title)
+        .where(Title.status == TitleStatus.published, col(Title.parent_id).is_(None))
+        .order_by(col(Title.original_title))
+    ).all()
+    return render(
+        request,
+        "planner.html",
+        user,
+        active="planner",
+        plans=plans,
+        total=total,
+        offset=offset,
+        page_size=PAGE,
+        titles=titles,
+        kinds=KINDS,
+        campaigns=campaign_names(session),
+        may_plan=may_plan(user),
+        default_year=date.today().year + 1,
+    )
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(request: Request, session: SessionDep, user: StaffPage, plan_id: int) -> HTMLResponse:
+    plan = store.to_public(session, store.get(session, plan_id))
+    title_ids = set(plan.title_ids) | {r.title_id for r in plan.left_out if r.title_id}
+    titles = {
+        t.id: t.original_title
+        for t in session.exec(select(Title).where(col(Title.id).in_(title_ids))).all()
+    }
+    venues = session.exec(
+        select(Venue).where(col(Venue.country).in_(plan.countries)).order_by(col(Venue.name))
+    ).all()
+    return render(
+        request,
+        "plan.html",
+        user,
+        active="planner",
+        plan=plan,
+        months=calendar_view.months(plan.screenings),
+        timeline=calendar_view.timeline(plan.screenings),
+        by_country=calendar_view.by_country(plan.screenings),
+        titles=titles,
+        venues=venues,
+        may_plan=may_plan(user) and plan.state != PlanState.archived,
+    )
