@@ -94,7 +94,8 @@
   // Send force=true ..."; each becomes a line here.
   function reasons(detail) {
     const match = /^edit refused: (.*?)\. Send force=true/s.exec(detail);
-    return match ? match[1].split("; ") : [detail];
+    const lines = match ? match[1].split("; ") : [detail];
+    return lines.map((line) => line.replace(/^(\w+): \1: /, "$1: "));
   }
 
   function report(className, heading, lines) {
