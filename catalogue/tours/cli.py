@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,10 +14,10 @@ from sqlmodel import Session
 from catalogue.db import make_engine
 from catalogue.models.titles import TitleKind
 from catalogue.models.tours import PlanCreate, TitleSelection
-from catalogue.planner import Progress as SolveProgress
 from catalogue.settings import get_settings
-from catalogue.tours import planning, readiness, selection, store
-from catalogue.tours.inputs import Inputs
+
+if TYPE_CHECKING:
+    from catalogue.planner import Progress as SolveProgress
 
 plan_app = typer.Typer(help="Screening tours: plan one, or see what is missing.")
 console = Console()
@@ -51,6 +51,9 @@ def plan(
     if not region or year is None:
         raise typer.BadParameter("--region and --year are needed", param_hint="--region/--year")
     settings = get_settings()
+    # The solver (OR-Tools, pandas) loads only when a plan is made: every other command starts fast.
+    from catalogue.tours import planning, store
+
     body = PlanCreate(
         name=name, region=region, year=year, titles=_selection(titles, kind, campaign)
     )
@@ -109,6 +112,9 @@ def readiness_matrix(
     campaign: Campaign = None,
 ) -> None:
     """Titles x countries: what is missing (rights, subtitles, rendition, venue) in each cell."""
+    from catalogue.tours import readiness, selection
+    from catalogue.tours.inputs import Inputs
+
     with Session(make_engine(get_settings())) as session:
         inputs = Inputs(
             countries=selection.countries(region),
