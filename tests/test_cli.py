@@ -146,8 +146,13 @@ def test_demo_ingests_and_transcodes_its_media(tmp_path: Path) -> None:
     result = run(tmp_path, "demo", "--no-serve")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "7 new masters generated and ingested" in result.stdout
-    assert result.stdout.count("succeeded") == 14  # a probe and a transcode per master
+    assert "12 new tracks published" in result.stdout
+    assert "failed" not in result.stdout
     playlists = list((tmp_path / "media").rglob("master.m3u8"))
     assert len(playlists) == 7
+    # the published subtitles were delivered into the ladders, and the tours have screenings
+    assert sum("TYPE=SUBTITLES" in p.read_text() for p in playlists) == 5
+    tours = [line for line in result.stdout.splitlines() if line.startswith("tour ")]
+    assert len(tours) == 2 and all("objective 0" not in line for line in tours), tours
     again = run(tmp_path, "demo", "--no-serve")
-    assert "0 new masters" in again.stdout
+    assert "0 new masters" in again.stdout and "0 new tracks" in again.stdout

@@ -12,6 +12,7 @@ from typing import Any
 
 import m3u8
 from botocore.exceptions import BotoCoreError, ClientError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from catalogue.errors import CatalogueError
@@ -67,6 +68,12 @@ def deliver_subtitles_job(ctx: JobContext) -> dict[str, Any]:
         raise TransientJobError(
             f"storage failed delivering subtitles of asset {asset_id}: {error}"
         ) from error
+    except IntegrityError as error:
+        # Another delivery of the same asset recorded the same files first (SQLite cannot lock the
+        # row): run again on the state it left, which converges.
+        raise TransientJobError(
+            f"a concurrent delivery of asset {asset_id}'s subtitles won the race; retrying"
+        ) from error
     if done is None:
         return {"asset_id": asset_id, "skipped": "the asset has no rendition set (yet)"}
     return {"asset_id": done.asset_id, "tracks": done.tracks, "master": done.master_playlist_key}
@@ -102,7 +109,10 @@ def deliver(
     session: Session, settings: Settings, storage: Storage, asset_id: int
 ) -> Delivered | None:
     """Make the rendition set of `asset_id` carry exactly the title's published tracks."""
-    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
+    # FOR UPDATE: deliveries of one asset take turns on PostgreSQL (SQLite ignores it; see the job).
+    row = session.exec(
+        select(RenditionSet).where(RenditionSet.asset_id == asset_id).with_for_update()
+    ).first()
     asset = session.get(Asset, asset_id)
     if row is None or asset is None or asset.kind not in SUBTITLED_KINDS:
         return None
