@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -14,19 +14,26 @@ from catalogue.jobs import JobContext, PermanentJobError, enqueue, register
 from catalogue.models import Job, TourPlan, User
 from catalogue.models.tours import PlanCreate, SolveState
 from catalogue.models.types import utcnow
-from catalogue.planner import PlannerError, Progress, SolveOptions, check_plan, plan_tour
+from catalogue.planner import PlannerError, check_plan
 from catalogue.settings import Settings
 from catalogue.tours import selection, store
 from catalogue.tours.inputs import Inputs, build_problem, rules_from
 
 log = logging.getLogger("catalogue.tours")
 
+if TYPE_CHECKING:
+    from catalogue.planner.solver import Progress, SolveOptions
+
 JOB_KIND = "plan_tour"
 
-ProgressFn = Callable[[Progress], None]
+ProgressFn = Callable[["Progress"], None]
 
 
 def options(settings: Settings) -> SolveOptions:
+    # The solver (OR-Tools, pandas: ~100 MB, seconds to import) loads only when a tour is planned,
+    # not in every API process and worker.
+    from catalogue.planner.solver import SolveOptions
+
     return SolveOptions(
         time_limit=settings.tours_time_limit_s,
         num_workers=settings.tours_workers,
@@ -85,6 +92,8 @@ def solve(
     check the result with the independent validator, store it."""
     problem = build_problem(session, Inputs.of(plan), plan)
     try:
+        from catalogue.planner.solver import plan_tour
+
         result = plan_tour(problem, options(settings), progress)
     except PlannerError as error:
         plan.solve_status = SolveState.failed
