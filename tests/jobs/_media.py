@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sqlmodel import Session
@@ -11,31 +10,7 @@ from catalogue.models import Asset, AssetState, Title
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
 from transcoder.config import TranscoderConfig
-from transcoder.profiles import (
-    AudioProfile,
-    DeliveryProfile,
-    Ladder,
-    Rung,
-    StoryboardProfile,
-    ladder_to_dict,
-)
 from transcoder.run import run_ffmpeg
-
-TINY_LADDER = Ladder(
-    name="tiny",
-    rungs=(Rung("r240", 240, 300, 350, 600), Rung("r144", 144, 150, 180, 300, h264_profile="main")),
-    segment_seconds=1,
-    preset="ultrafast",
-    audio=AudioProfile(kbps=64),
-    delivery=DeliveryProfile(height=240, video_kbps=400, audio_kbps=96),
-    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
-)
-
-
-def write_ladder(directory: Path) -> Path:
-    path = directory / "tiny-ladder.json"
-    path.write_text(json.dumps(ladder_to_dict(TINY_LADDER)))
-    return path
 
 
 def make_clip(path: Path, seconds: float = 3.0, size: str = "320x240") -> Path:

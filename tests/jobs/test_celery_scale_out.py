@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _media import make_clip, write_ladder
+from _media import make_clip
 from _worker_process import kill, start_worker, wait_for, worker_env
 from conftest import job_settings
 from fastapi.testclient import TestClient
@@ -22,6 +22,7 @@ from catalogue.jobs import enqueue
 from catalogue.models import Job, JobStatus, RenditionSet, Title
 from catalogue.settings import JobBackend, Settings, StorageBackend
 from catalogue.storage import make_storage, s3_client
+from tests._tiny_ladder import write_tiny_ladder
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 REDIS_URL = os.environ.get("CATALOGUE_TEST_REDIS_URL")
@@ -51,7 +52,7 @@ def scale_out(database, s3_endpoint: str, tmp_path: Path) -> Settings:  # type: 
         s3_bucket=f"scale-out-{uuid.uuid4().hex[:10]}",
         s3_access_key_id="testing",
         s3_secret_access_key="testing",
-        transcode_ladder=write_ladder(tmp_path),
+        transcode_ladder=write_tiny_ladder(tmp_path),
     )
     s3_client(settings).create_bucket(Bucket=settings.s3_bucket)  # type: ignore[attr-defined]
     return settings

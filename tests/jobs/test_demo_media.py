@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _media import write_ladder
 from conftest import job_settings
 from sqlmodel import Session, select
 
@@ -13,6 +12,7 @@ from catalogue import demo
 from catalogue.jobs.demo_media import ingest_demo_media
 from catalogue.jobs.pool import run_until_idle
 from catalogue.models import Asset, Job, JobStatus, RenditionSet
+from tests._tiny_ladder import write_tiny_ladder
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def test_demo_titles_get_masters_then_renditions_once(
     database, session: Session, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    settings = job_settings(database.settings, transcode_ladder=write_ladder(tmp_path))
+    settings = job_settings(database.settings, transcode_ladder=write_tiny_ladder(tmp_path))
     demo.load(session)
     created = ingest_demo_media(session, settings, limit=2, seconds=2.0)
     assert len(created) == 2

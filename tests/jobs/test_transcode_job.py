@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from _media import make_clip, ready_asset, write_ladder
+from _media import make_clip, ready_asset
 from conftest import job_settings
 from sqlmodel import Session, select
 
@@ -17,6 +17,7 @@ from catalogue.jobs.transcode import workspace
 from catalogue.models import Job, JobStatus, RenditionFile, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
+from tests._tiny_ladder import write_tiny_ladder
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def media_settings(database, tmp_path: Path) -> Settings:  # type: ignore[no-untyped-def]
-    return job_settings(database.settings, transcode_ladder=write_ladder(tmp_path))
+    return job_settings(database.settings, transcode_ladder=write_tiny_ladder(tmp_path))
 
 
 def _files(session: Session, set_id: int) -> list[RenditionFile]:

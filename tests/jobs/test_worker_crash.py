@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _media import make_clip, ready_asset, write_ladder
+from _media import make_clip, ready_asset
 from _worker_process import kill, start_worker, wait_for, worker_env
 from conftest import job_settings
 from sqlmodel import Session, select
@@ -17,6 +17,7 @@ from catalogue.jobs.transcode import workspace
 from catalogue.models import Job, JobStatus, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
+from tests._tiny_ladder import write_tiny_ladder
 
 
 def _job(session: Session, job_id: int) -> Job:
@@ -53,7 +54,7 @@ def test_a_killed_workers_job_is_reclaimed_after_its_lease(
 def test_a_worker_killed_mid_encode_publishes_nothing_and_the_retry_completes(
     database, session: Session, tmp_path: Path
 ) -> None:
-    settings = job_settings(database.settings, transcode_ladder=write_ladder(tmp_path))
+    settings = job_settings(database.settings, transcode_ladder=write_tiny_ladder(tmp_path))
     clip = make_clip(tmp_path / "long.mp4", seconds=30.0, size="640x360")
     asset = ready_asset(session, settings, clip)
     assert asset.id is not None

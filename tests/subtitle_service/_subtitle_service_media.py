@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,6 @@ from catalogue.models import Asset, AssetState
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
 from transcoder.config import TranscoderConfig
-from transcoder.profiles import (
-    AudioProfile,
-    DeliveryProfile,
-    Ladder,
-    Rung,
-    StoryboardProfile,
-    ladder_to_dict,
-)
 from transcoder.run import run_ffmpeg
 
 RUSSIAN_SRT = (
@@ -68,23 +59,6 @@ OVERLAPPING_SRT = (
     "2\n00:00:02,500 --> 00:00:04,000\nSecond starts too early\n\n"
     "3\n00:00:05,000 --> 00:00:05,900\nThis one is far too long to be read in under a second at all\n"
 )
-
-TINY_LADDER = Ladder(
-    name="tiny",
-    rungs=(Rung("r240", 240, 300, 350, 600), Rung("r144", 144, 150, 180, 300, h264_profile="main")),
-    segment_seconds=1,
-    preset="ultrafast",
-    audio=AudioProfile(kbps=64),
-    delivery=DeliveryProfile(height=240, video_kbps=400, audio_kbps=96),
-    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
-)
-
-
-def write_tiny_ladder(directory: Path) -> Path:
-    path = directory / "tiny-ladder.json"
-    path.write_text(json.dumps(ladder_to_dict(TINY_LADDER)))
-    return path
-
 
 def make_clip(path: Path, seconds: float = 3.0) -> Path:
     video = f"color=c=0x204060:size=320x240:rate=25:duration={seconds}"

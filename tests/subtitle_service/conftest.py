@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _subtitle_service_media import write_tiny_ladder
 from fastapi import FastAPI
 
 from catalogue.api.app import create_app
 from catalogue.settings import Settings
+from tests._tiny_ladder import write_tiny_ladder
 
 
 @pytest.fixture

@@ -20,12 +20,8 @@ from sqlmodel import Session
 from catalogue import demo
 from catalogue.api.app import create_app
 from catalogue.settings import Settings
+from tests._tiny_ladder import TINY_LADDER
 from transcoder.profiles import (
-    AudioProfile,
-    DeliveryProfile,
-    Ladder,
-    Rung,
-    StoryboardProfile,
     ladder_to_dict,
 )
 
@@ -36,17 +32,6 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]  # fmt: skip
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-
-TINY_LADDER = Ladder(
-    name="web-tiny",
-    rungs=(Rung("r240", 240, 300, 350, 600), Rung("r144", 144, 150, 180, 300, h264_profile="main")),
-    segment_seconds=1,
-    preset="ultrafast",
-    audio=AudioProfile(kbps=64),
-    delivery=DeliveryProfile(height=240, video_kbps=400, audio_kbps=96),
-    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
-)
-
 
 @dataclass
 class Site:
