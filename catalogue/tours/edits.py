@@ -129,18 +129,7 @@ def apply(session: Session, plan: TourPlan, edit: ScreeningEdit) -> list[Violati
     if isinstance(planner_edit, Add):
         s = planner_edit.screening
         _free_key(session, plan, s.id, None)
-        row = TourScreening(
-            plan_id=plan.id or 0,
-            key=s.id,
-            title_id=int(s.title_id),
-            venue_id=int(s.venue_id),
-            day=s.day,
-            start_time=s.start_time,
-            time_zone=s.timezone,
-            language=s.language,
-            mode=s.mode,
-            rendition=s.rendition,
-        )
+        row = store.new_row(plan.id or 0, s)
     elif isinstance(planner_edit, Move):
         assert row is not None
         moved = _moved(problem, store.to_screening(row), planner_edit)

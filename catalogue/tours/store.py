@@ -27,6 +27,24 @@ from catalogue.models.types import utcnow
 from catalogue.planner import Plan, Reason, ReasonCode, Screening, SolveStatus, Violation
 
 
+def new_row(plan_id: int, s: Screening) -> TourScreening:
+    """The stored form of a planner screening (keyed by the planner's screening id)."""
+    return TourScreening(
+        plan_id=plan_id,
+        key=s.id,
+        title_id=int(s.title_id),
+        venue_id=int(s.venue_id),
+        day=s.day,
+        start_time=s.start_time,
+        time_zone=s.timezone,
+        language=s.language,
+        mode=s.mode,
+        rendition=s.rendition,
+        copy_number=s.copy,
+        pinned=s.pinned,
+    )
+
+
 def get(session: Session, plan_id: int) -> TourPlan:
     plan = session.get(TourPlan, plan_id)
     if plan is None:
@@ -107,22 +125,7 @@ def save_result(session: Session, plan: TourPlan, result: Plan) -> None:
     for key, s in wanted.items():
         row = old.get(key)
         if row is None:
-            session.add(
-                TourScreening(
-                    plan_id=plan.id,
-                    key=key,
-                    title_id=int(s.title_id),
-                    venue_id=int(s.venue_id),
-                    day=s.day,
-                    start_time=s.start_time,
-                    time_zone=s.timezone,
-                    language=s.language,
-                    mode=s.mode,
-                    rendition=s.rendition,
-                    copy_number=s.copy,
-                    pinned=s.pinned,
-                )
-            )
+            session.add(new_row(plan.id or 0, s))
         else:
             row.language, row.mode, row.rendition = s.language, s.mode, s.rendition
             row.copy_number = s.copy
