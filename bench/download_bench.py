@@ -28,7 +28,8 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
-from catalogue import accounts, migrate
+from catalogue import migrate
+from catalogue.accounts import service as accounts
 from catalogue.db import make_engine
 from catalogue.models import Asset, AssetState, Partner, RenditionFile, RenditionSet, Role, Title
 from catalogue.models.accounts import UserCreate
@@ -110,7 +111,7 @@ def seed(settings: Settings, size: int) -> str:
 def start_api(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_JOB_POOL_ENABLED": "false",
            "CATALOGUE_LOG_LEVEL": "WARNING"}  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "catalogue.api.app:create_app", "--factory",
+    command = [sys.executable, "-m", "uvicorn", "catalogue.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
     proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     wait_for(f"http://127.0.0.1:{port}/healthz", proc)

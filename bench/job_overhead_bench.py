@@ -25,19 +25,29 @@ from sqlmodel import Session
 
 from catalogue import migrate
 from catalogue.db import make_engine
-from catalogue.jobs import JobContext, enqueue, register
+from catalogue.handlers import HANDLERS
+from catalogue.jobs import Handler, JobContext, JobKind, JobResult, enqueue
 from catalogue.jobs.pool import WorkerPool, run_until_idle
-from catalogue.jobs.registry import load_handlers
+from catalogue.jobs.runner import JobRuntime
 from catalogue.models.jobs import JobStatus
 from catalogue.settings import Settings
+from catalogue.storage import make_storage
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "jobs"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.support
 
 
-@register("bench_noop", timeout_s=60, max_attempts=1)
-def noop(ctx: JobContext) -> dict[str, Any]:
+def noop(ctx: JobContext) -> JobResult:
     ctx.progress(1.0, "done")
     return {"n": ctx.payload["n"]}
+
+
+NOOP = JobKind("bench_noop")
+NOOP_HANDLER = Handler(noop, timeout_s=60, max_attempts=1)
+JOBS = {**HANDLERS, NOOP: NOOP_HANDLER}
+
+
+def runtime(engine: Any, settings: Settings) -> JobRuntime:
+    return JobRuntime(engine, settings, JOBS, make_storage(settings))
 
 
 def settings_for(data_dir: Path, url: str | None) -> Settings:
@@ -63,7 +73,7 @@ def fresh(settings: Settings) -> Any:
 def enqueue_many(engine: Any, count: int) -> None:
     with Session(engine) as session:
         for n in range(count):
-            enqueue(session, "bench_noop", {"n": n})
+            enqueue(session, NOOP, NOOP_HANDLER, {"n": n})
         session.commit()
 
 
@@ -84,14 +94,14 @@ def direct(count: int) -> float:
 def through_jobs(engine: Any, settings: Settings, count: int) -> float:
     started = time.perf_counter()
     enqueue_many(engine, count)
-    done = run_until_idle(engine, settings, max_jobs=count)
+    done = run_until_idle(runtime(engine, settings), max_jobs=count)
     outcomes = sorted({str(s) for _, s in done})
     assert len(done) == count and outcomes == ["succeeded"], (len(done), outcomes)
     return time.perf_counter() - started
 
 
 def through_pool(engine: Any, settings: Settings, count: int, size: int) -> float:
-    pool = WorkerPool(engine, settings, size)
+    pool = WorkerPool(runtime(engine, settings), size)
     started = time.perf_counter()
     enqueue_many(engine, count)
     pool.start()
@@ -108,14 +118,15 @@ def through_pool(engine: Any, settings: Settings, count: int, size: int) -> floa
 def transcode_ratio(
     engine: Any, settings: Settings, work: Path
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    from _media import TINY_LADDER, make_clip, ready_asset, write_ladder
-
-    from catalogue.jobs.transcode import transcoder_config
+    from catalogue.media.config import transcoder_config
+    from tests.support.assets import ready_asset
+    from tests.support.ladder import TINY_LADDER, write_tiny_ladder
+    from tests.support.media import make_clip
     from transcoder.pipeline import transcode
 
-    clip = make_clip(work / "clip.mp4", seconds=6.0, size="640x360")
+    clip = make_clip(work / "clip.mp4", seconds=6.0)
     cfg = transcoder_config(settings, 600)
-    tiny = settings.model_copy(update={"transcode_ladder": write_ladder(work)})
+    tiny = settings.model_copy(update={"transcode_ladder": write_tiny_ladder(work)})
     bare, job = [], []
     for _ in range(2):  # alternated, best of two: the machine may be shared
         started = _clock()
@@ -124,7 +135,7 @@ def transcode_ratio(
         with Session(engine) as session:
             ready_asset(session, tiny, clip)  # queues its transcode
         started = _clock()
-        [(_, status)] = run_until_idle(engine, tiny, kinds=("transcode_asset",))
+        [(_, status)] = run_until_idle(runtime(engine, tiny), kinds=("transcode_asset",))
         assert status is JobStatus.succeeded
         job.append(_since(started))
     return min(bare), min(job)
@@ -154,7 +165,6 @@ def main() -> None:
         work = Path(tmp)
         settings = settings_for(work, args.postgres)
         engine = fresh(settings)
-        load_handlers()  # imports are not overhead per job: workers do them once at start
         n = args.jobs
         base = direct(n)
         one = through_jobs(engine, settings, n)

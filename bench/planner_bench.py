@@ -16,7 +16,6 @@ from catalogue.planner.instance import Instance
 from catalogue.planner.plan import Plan
 from catalogue.planner.problem import (
     Copies,
-    Period,
     Problem,
     RightsWindow,
     Rules,
@@ -27,6 +26,7 @@ from catalogue.planner.problem import (
 from catalogue.planner.relaxation import relax
 from catalogue.planner.solver import Progress, SolveOptions, plan_tour
 from catalogue.planner.validator import check_plan
+from catalogue.rights_core.periods import Period
 
 COUNTRIES = {
     "KZ": ("Asia/Almaty", ("kk", "ru")),

@@ -29,7 +29,8 @@ from rich.table import Table
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
-from catalogue import accounts, migrate, search
+from catalogue import migrate, search
+from catalogue.accounts import service as accounts
 from catalogue.db import make_engine
 from catalogue.models import Role, Title, TitleLocalization, TitleSearch, TitleTag
 from catalogue.models.accounts import UserCreate

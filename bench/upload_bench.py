@@ -26,7 +26,8 @@ from sqlalchemy import create_engine
 from sqlmodel import Session
 from tusclient.client import TusClient
 
-from catalogue import accounts, migrate
+from catalogue import migrate
+from catalogue.accounts import service as accounts
 from catalogue.models import Role, Title
 from catalogue.models.accounts import UserCreate
 
@@ -84,7 +85,7 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_JOB_POOL_ENABLED": "false",
            "CATALOGUE_LOG_LEVEL": "WARNING"}  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "catalogue.api.app:create_app", "--factory",
+        [sys.executable, "-m", "uvicorn", "catalogue.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env,
     )  # fmt: skip

@@ -16,15 +16,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from catalogue import accounts, migrate
+from catalogue import migrate
+from catalogue.accounts import service as accounts
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
-from catalogue.jobs.cli import jobs_app, worker
+from catalogue.jobs.cli import jobs_app
 from catalogue.models import AssetKind, Partner, Role, User
 from catalogue.models.accounts import UserCreate
 from catalogue.rights.cli import rights_app
 from catalogue.settings import Settings, get_settings
 from catalogue.tours.cli import plan_app
+from catalogue.worker import runtime, worker
 
 app = typer.Typer(no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
@@ -61,7 +63,7 @@ def serve(
     """Serve the HTTP API (and, embedded, the worker pool)."""
     import uvicorn
 
-    from catalogue.api.app import create_app
+    from catalogue.app import create_app
 
     settings = _settings()
     engine = make_engine(settings)
@@ -98,7 +100,11 @@ def db_current() -> None:
     """Show the database's revision and whether it is the latest."""
     engine = make_engine(_settings())
     current, head = migrate.current_revision(engine), migrate.head_revision()
-    state = "up to date" if migrate.is_current(engine) else f"behind head {head}: run `catalogue db upgrade`"
+    state = (
+        "up to date"
+        if migrate.is_current(engine)
+        else f"behind head {head}: run `catalogue db upgrade`"
+    )
     console.print(f"revision {current or 'none'} ({state})")
 
 
@@ -116,11 +122,19 @@ def users_create(
     """Create a user and print its first API token."""
     with _session() as session:
         partner_id = _partner_id(session, partner) if partner else None
-        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+        secret = (
+            typer.prompt("password", hide_input=True, confirmation_prompt=True)
+            if password
+            else None
+        )
         user = accounts.create_user(
             session,
             UserCreate(
-                username=username, role=role, partner_id=partner_id, full_name=full_name, password=secret
+                username=username,
+                role=role,
+                partner_id=partner_id,
+                full_name=full_name,
+                password=secret,
             ),
         )
         console.print(f"created user {user.username} ({user.role})")
@@ -135,7 +149,13 @@ def users_list() -> None:
     with _session() as session:
         table = Table("id", "username", "role", "partner", "active")
         for user in session.exec(select(User).order_by(User.id)):  # type: ignore[arg-type]
-            table.add_row(str(user.id), user.username, user.role, str(user.partner_id or ""), str(user.is_active))
+            table.add_row(
+                str(user.id),
+                user.username,
+                user.role,
+                str(user.partner_id or ""),
+                str(user.is_active),
+            )
         console.print(table)
 
 
@@ -158,7 +178,10 @@ def users_tokens(username: str) -> None:
         table = Table("id", "name", "prefix", "created", "last used", "revoked")
         for t in accounts.tokens_of(session, accounts.find_user(session, username)):
             table.add_row(
-                str(t.id), t.name, t.prefix, f"{t.created_at:%Y-%m-%d}",
+                str(t.id),
+                t.name,
+                t.prefix,
+                f"{t.created_at:%Y-%m-%d}",
                 f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
                 f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "",
             )
@@ -190,17 +213,19 @@ def titles_list(
     limit: int = 20,
 ) -> None:
     """List titles (optionally searched), as the API would for an admin."""
-    from catalogue import titles as service
+    from catalogue.titles import service
+    from catalogue.titles.filters import TitleFilters, TitleSort
 
     with _session() as session:
         admin = User(username="cli", role=Role.admin)
         rows, total = service.list_titles(
-            session, admin, service.TitleFilters(q=q),
-            service.TitleSort.relevance if q else service.TitleSort.title, limit, 0,
+            session, admin, TitleFilters(q=q, sort=None if q else TitleSort.title), limit
         )
         table = Table("id", "kind", "status", "year", "original title", title=f"{total} titles")
         for t in rows:
-            table.add_row(str(t.id), t.kind, t.status, str(t.production_year or ""), t.original_title)
+            table.add_row(
+                str(t.id), t.kind, t.status, str(t.production_year or ""), t.original_title
+            )
         console.print(table)
 
 
@@ -226,14 +251,16 @@ def demo(
         f"{summary.partners} partners, {summary.venues} venues"
     )
     if media:
-        from catalogue.jobs.demo_media import ingest_demo_media
+        from catalogue.media.demo import ingest_demo_media
 
         with Session(engine) as session:
             created = ingest_demo_media(session, settings, limit=100)
         console.print(f"demo media: {len(created)} new masters generated and ingested")
         _run_jobs_with_progress(engine, settings)
     with Session(engine) as session:
-        console.print(f"demo subtitles: {demo_content.attach_subtitles(session, settings)} new tracks published")
+        console.print(
+            f"demo subtitles: {demo_content.attach_subtitles(session, settings)} new tracks published"
+        )
     _run_jobs_with_progress(engine, settings)  # subtitle delivery into the HLS masters
     from catalogue.tours.demo import plan_demo_tours
 
@@ -242,7 +269,9 @@ def demo(
             console.print(line)
     with Session(engine) as session:
         tokens = demo_content.issue_demo_tokens(session)
-    console.print("[bold]Demo tokens[/] (valid until the next `catalogue demo`; send as `Authorization: Bearer ...`):")
+    console.print(
+        "[bold]Demo tokens[/] (valid until the next `catalogue demo`; send as `Authorization: Bearer ...`):"
+    )
     for username, role, secret in tokens:
         console.print(f"  {username:<16} {role:<11} {secret}", soft_wrap=True)
     if serve_after:
@@ -255,17 +284,21 @@ def _run_jobs_with_progress(engine: Engine, settings: Settings) -> None:
     from catalogue.models.jobs import Job, JobStatus
 
     active = (JobStatus.queued, JobStatus.running)
-    pool = WorkerPool(engine, settings)
+    pool = WorkerPool(runtime(engine, settings))
     pool.start()
     bars: dict[int, TaskID] = {}
     try:
-        with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[state]}"), console=console) as progress:
+        with Progress(
+            *Progress.get_default_columns(), TextColumn("{task.fields[state]}"), console=console
+        ) as progress:
             while True:
                 with Session(engine) as session:
                     jobs = session.exec(select(Job).order_by(Job.id)).all()  # type: ignore[arg-type]
                 for job in jobs:
                     assert job.id is not None
-                    label = f"{job.kind.replace('_', ' ')} " + " ".join(f"{k} {v}" for k, v in job.payload.items())
+                    label = f"{job.kind.replace('_', ' ')} " + " ".join(
+                        f"{k} {v}" for k, v in job.payload.items()
+                    )
                     if job.id not in bars:
                         bars[job.id] = progress.add_task(label, total=100, state=job.status)
                     done = job.status not in active
@@ -286,8 +319,12 @@ def ingest(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     title: Annotated[int, typer.Option("--title", help="title or episode id the file belongs to")],
     kind: Annotated[AssetKind, typer.Option(help="what the file is")] = AssetKind.main,
-    server: Annotated[str | None, typer.Option(help="default: http://CATALOGUE_HOST:CATALOGUE_PORT")] = None,
-    token: Annotated[str | None, typer.Option(envvar="CATALOGUE_TOKEN", help="an editor's API token")] = None,
+    server: Annotated[
+        str | None, typer.Option(help="default: http://CATALOGUE_HOST:CATALOGUE_PORT")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="CATALOGUE_TOKEN", help="an editor's API token")
+    ] = None,
     wait: Annotated[float, typer.Option(help="seconds to wait for probing (0: do not wait)")] = 600,
 ) -> None:
     """Upload a master (resumable: run again after an interruption), then show what probing found."""
@@ -295,12 +332,18 @@ def ingest(
 
     settings = _settings()
     if not token:
-        raise CliError("an API token is needed: --token or CATALOGUE_TOKEN (`catalogue users token NAME`)")
+        raise CliError(
+            "an API token is needed: --token or CATALOGUE_TOKEN (`catalogue users token NAME`)"
+        )
     target = client.Target(server or f"http://{settings.host}:{settings.port}", token)
     store = settings.data_dir / "ingest-uploads.json"
-    with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(), console=console) as bar:
+    with Progress(
+        *Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(), console=console
+    ) as bar:
         task = bar.add_task(f"uploading {path.name}", total=path.stat().st_size)
-        asset_id = client.upload(target, path, title, kind, store, lambda done, _: bar.update(task, completed=done))
+        asset_id = client.upload(
+            target, path, title, kind, store, lambda done, _: bar.update(task, completed=done)
+        )
     console.print(f"uploaded as asset {asset_id}")
     if wait <= 0:
         return
@@ -311,8 +354,15 @@ def ingest(
     table = Table("asset", "state", "size", "sha256", "container", "duration", "streams")
     tech = asset["technical"] or {}
     streams = ", ".join(f"{s['kind']}:{s['codec']}" for s in tech.get("streams", []))
-    table.add_row(str(asset_id), asset["state"], str(asset["size"]), asset["sha256"],
-                  str(tech.get("format_name")), f"{tech.get('duration') or 0:.2f} s", streams)
+    table.add_row(
+        str(asset_id),
+        asset["state"],
+        str(asset["size"]),
+        asset["sha256"],
+        str(tech.get("format_name")),
+        f"{tech.get('duration') or 0:.2f} s",
+        streams,
+    )
     console.print(table)
 
 
@@ -322,7 +372,9 @@ def show_config() -> None:
     settings = _settings()
     table = Table("setting", "value")
     for name, value in settings.model_dump().items():
-        table.add_row(f"CATALOGUE_{name.upper()}", str(value) if "secret" not in name else "********")
+        table.add_row(
+            f"CATALOGUE_{name.upper()}", str(value) if "secret" not in name else "********"
+        )
     table.add_row("(database)", settings.sqlalchemy_url.split("@")[-1])
     console.print(table)
 
@@ -366,6 +418,7 @@ def main() -> None:
             raise
         show()
         sys.exit(getattr(error, "exit_code", 2))
+
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from catalogue import accounts, titles
+from catalogue.accounts import service as accounts
 from catalogue.models import ApiToken, Campaign, Partner, Role, Title, TitleStatus, User, Venue
 from catalogue.models.accounts import UserCreate
 from catalogue.models.campaigns import CampaignCreate
@@ -21,6 +21,7 @@ from catalogue.rights import demo as rights_demo
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
 from catalogue.subtitles import tracks
+from catalogue.titles import service as titles
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "demo"
 DEMO_TOKEN_NAME = "demo"

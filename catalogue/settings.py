@@ -90,15 +90,16 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(default=2, ge=1, le=64, description="pool threads / Celery processes")
     job_lease_s: float = Field(
-        default=60.0, gt=0, description="a running job whose heartbeat stops for this long is reclaimed"
+        default=60.0,
+        gt=0,
+        description="a running job whose heartbeat stops for this long is reclaimed",
     )
     job_heartbeat_s: float = Field(default=2.0, gt=0, description="lease renewal and cancel check")
-    job_poll_s: float = Field(default=1.0, gt=0, description="idle workers look for due jobs this often")
+    job_poll_s: float = Field(
+        default=1.0, gt=0, description="idle workers look for due jobs this often"
+    )
     job_backoff_base_s: float = Field(default=10.0, ge=0, description="first retry delay; doubles")
     job_backoff_max_s: float = Field(default=600.0, ge=0)
-    job_handler_modules: list[str] = Field(
-        default_factory=list, description="extra modules that register job handlers"
-    )
     broker_url: str | None = Field(
         default=None, description="Celery broker for job_backend=celery, e.g. redis://host:6379/0"
     )
@@ -110,8 +111,12 @@ class Settings(BaseSettings):
     storage_backend: StorageBackend = Field(
         default=StorageBackend.local, description="local: under storage_root; s3: S3-compatible"
     )
-    storage_root: Path | None = Field(default=None, description="local media; default data_dir/media")
-    s3_endpoint_url: str | None = Field(default=None, description="e.g. http://minio:9000; None: AWS")
+    storage_root: Path | None = Field(
+        default=None, description="local media; default data_dir/media"
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="e.g. http://minio:9000; None: AWS"
+    )
     s3_bucket: str = "catalogue"
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
@@ -121,7 +126,9 @@ class Settings(BaseSettings):
     )
     upload_max_bytes: int = Field(default=500 * 1024**3, gt=0, description="Tus-Max-Size")
     upload_expiry_hours: float = Field(
-        default=72.0, gt=0, description="an upload idle this long expires and its bytes are collected"
+        default=72.0,
+        gt=0,
+        description="an upload idle this long expires and its bytes are collected",
     )
     upload_sweep_interval_s: float = Field(default=900.0, gt=0)
     probe_timeout_s: float = Field(default=30.0, gt=0, description="ffprobe wall-clock limit")

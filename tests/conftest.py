@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from catalogue import accounts, migrate
-from catalogue.api.app import create_app
+from catalogue import migrate
+from catalogue.accounts import service as accounts
+from catalogue.app import create_app
 from catalogue.db import make_engine
 from catalogue.models import Partner, Role
 from catalogue.models.accounts import UserCreate
@@ -41,7 +42,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_engine() -> Iterator[Engine]:
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
-            pytest.fail("CATALOGUE_TEST_POSTGRES_URL is not set; run the suite with scripts/test.sh")
+            pytest.fail(
+                "CATALOGUE_TEST_POSTGRES_URL is not set; run the suite with scripts/test.sh"
+            )
         pytest.skip("PostgreSQL not configured (scripts/test.sh starts one)")
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as connection:
@@ -116,7 +119,9 @@ class Actors:
 @pytest.fixture
 def actors(session: Session) -> Actors:
     partners = [
-        Partner(slug="almaty-film-centre", name="Almaty Film Centre", kind="cinema", countries=["KZ"]),
+        Partner(
+            slug="almaty-film-centre", name="Almaty Film Centre", kind="cinema", countries=["KZ"]
+        ),
         Partner(slug="lumiere-paris", name="Cinéma Lumière", kind="cinema", countries=["FR"]),
     ]
     session.add_all(partners)

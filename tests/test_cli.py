@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +11,27 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.server import free_port
 
-def run(data_dir: Path, *args: str, input_text: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "COLUMNS": "200", **(env or {})}
+
+def run(
+    data_dir: Path, *args: str, input_text: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "CATALOGUE_DATA_DIR": str(data_dir),
+        "COLUMNS": "200",
+        **(env or {}),
+    }
     environment.pop("CATALOGUE_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "catalogue.cli", *args],
-        capture_output=True, text=True, env=environment, input=input_text, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=input_text,
+        timeout=120,
+        check=False,
     )
 
 
@@ -60,7 +73,10 @@ def test_users_create_token_list_revoke(demo_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["users", "create", "x1", "--role", "partner", "--partner", "nope"], "no partner with slug 'nope'"),
+        (
+            ["users", "create", "x1", "--role", "partner", "--partner", "nope"],
+            "no partner with slug 'nope'",
+        ),
         (["users", "create", "demo-admin", "--role", "admin"], "already exists"),
         (["users", "create", "y1", "--role", "partner"], "partner_id is required"),
         (["users", "token", "ghost"], "user 'ghost' not found"),
@@ -92,28 +108,34 @@ def test_production_refuses_default_secret(tmp_path: Path) -> None:
     result = run(tmp_path, "config", env={"CATALOGUE_ENVIRONMENT": "production"})
     assert result.returncode == 1
     assert "CATALOGUE_SECRET_KEY is the development default" in result.stderr
-    ok = run(tmp_path, "config", env={"CATALOGUE_ENVIRONMENT": "production", "CATALOGUE_SECRET_KEY": "s" * 40})
+    ok = run(
+        tmp_path,
+        "config",
+        env={"CATALOGUE_ENVIRONMENT": "production", "CATALOGUE_SECRET_KEY": "s" * 40},
+    )
     assert ok.returncode == 0 and "********" in ok.stdout and "s" * 40 not in ok.stdout
 
 
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
-    result = run(tmp_path, "users", "list", env={"CATALOGUE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    result = run(
+        tmp_path,
+        "users",
+        "list",
+        env={"CATALOGUE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+    )
     assert result.returncode == 1 and "database unavailable" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_demo_serves_the_api_with_the_demo_catalogue(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "CATALOGUE_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
     environment.pop("CATALOGUE_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "catalogue.cli", "demo", "--no-media", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environment,
     )
     try:
         assert server.stdout is not None
@@ -124,7 +146,9 @@ def test_demo_serves_the_api_with_the_demo_catalogue(tmp_path: Path) -> None:
             if "Serving the catalogue" in line:
                 break
         assert token, "the demo printed no token"
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             for _ in range(100):
                 try:
                     if client.get("/healthz").status_code == 200:

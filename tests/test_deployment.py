@@ -24,7 +24,9 @@ def _resolve(value: str) -> str:
 
 
 def catalogue_services() -> dict[str, dict[str, Any]]:
-    return {name: s for name, s in COMPOSE["services"].items() if s.get("image") == "catalogue:latest"}
+    return {
+        name: s for name, s in COMPOSE["services"].items() if s.get("image") == "catalogue:latest"
+    }
 
 
 def test_every_catalogue_variable_is_a_setting_and_validates() -> None:
@@ -33,7 +35,9 @@ def test_every_catalogue_variable_is_a_setting_and_validates() -> None:
         environment = {k: _resolve(v) for k, v in service["environment"].items()}
         unknown = sorted(set(environment) - fields)
         assert unknown == [], f"{name}: {unknown}"
-        settings = Settings(**{k.removeprefix("CATALOGUE_").lower(): v for k, v in environment.items()})
+        settings = Settings(
+            **{k.removeprefix("CATALOGUE_").lower(): v for k, v in environment.items()}
+        )
         assert settings.sqlalchemy_url.startswith("postgresql+psycopg://")
 
 

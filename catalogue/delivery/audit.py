@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from catalogue.errors import CatalogueError
 from catalogue.models import AuditEvent
-from catalogue.models.delivery import AuditAction
+from catalogue.models.delivery import AuditAction, AuditEventPublic
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 
@@ -95,3 +95,17 @@ def check_byte_quota(session: Session, settings: Settings, partner_id: int, want
             f"daily download quota reached: {used} of {cap} bytes used today (UTC), this file "
             f"needs {wanted}; downloads resume from where they stopped tomorrow (HTTP Range)"
         )
+
+
+def events(
+    session: Session, partner_id: int | None, action: AuditAction | None, limit: int
+) -> list[AuditEventPublic]:
+    """Newest first."""
+    statement = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+    if partner_id is not None:
+        statement = statement.where(AuditEvent.partner_id == partner_id)
+    if action is not None:
+        statement = statement.where(AuditEvent.action == action)
+    return [
+        AuditEventPublic.model_validate(e, from_attributes=True) for e in session.exec(statement)
+    ]

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from catalogue.errors import InvalidInput
+from catalogue.media.languages import subtitle_languages
 from catalogue.models import (
     Asset,
     AssetState,
@@ -16,6 +18,7 @@ from catalogue.models import (
     RightsWindow,
     Title,
     TitleLocalization,
+    User,
 )
 from catalogue.models.delivery import (
     CatalogueEntry,
@@ -23,9 +26,18 @@ from catalogue.models.delivery import (
     CatalogueWindow,
     PartnerCatalogue,
 )
-from catalogue.models.subtitles import SubtitleTrack, TrackStatus
+from catalogue.partners.service import get_partner
 from catalogue.rights import access
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
+
+
+def partner_for(session: Session, user: User, partner_id: int | None) -> Partner:
+    """A partner asks for itself; staff name the partner they look through the eyes of."""
+    if access.is_partner(user):
+        return access.partner_of(session, user)
+    if partner_id is None:
+        raise InvalidInput("partner_id: staff name the partner whose view they want")
+    return get_partner(session, partner_id)
 
 
 def licensed_titles(session: Session, partner: Partner, period: Period) -> list[Title]:
@@ -49,18 +61,6 @@ def _windows(session: Session, partner: Partner, period: Period) -> dict[int, li
 
 def audio_languages(row: RenditionSet) -> list[str]:
     return sorted({a["language"] for a in row.audio_renditions if a.get("language")})
-
-
-def subtitle_languages(session: Session, title_ids: Sequence[int]) -> dict[int, list[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    for title_id, language in session.exec(
-        select(SubtitleTrack.title_id, SubtitleTrack.language).where(
-            col(SubtitleTrack.title_id).in_(list(title_ids)),
-            SubtitleTrack.status == TrackStatus.published,
-        )
-    ):
-        found[title_id].add(language)
-    return {t: sorted(found[t]) for t in title_ids}
 
 
 def renditions(
@@ -137,3 +137,10 @@ def build(session: Session, partner: Partner, period: Period) -> PartnerCatalogu
         ends_on=period.end,
         items=items,
     )
+
+
+def as_seen_by(
+    session: Session, user: User, partner_id: int | None, period: Period
+) -> PartnerCatalogue:
+    """The catalogue of the calling partner, or for staff of the partner they name."""
+    return build(session, partner_for(session, user, partner_id), period)

@@ -13,7 +13,7 @@ from catalogue.errors import NotFound
 from catalogue.models import Asset, Partner, RenditionFile, RenditionSet, Title, User
 from catalogue.models.delivery import AuditAction, LinkPublic
 from catalogue.rights import access
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
 from catalogue.settings import Settings
 from catalogue.storage import InvalidKey, Storage, check_key
 
@@ -100,7 +100,7 @@ def resolve(session: Session, settings: Settings, token: str, path: str) -> tupl
     licensed = session.exec(
         select(Title.id).where(
             Title.id == asset.title_id,
-            access.licensed_clause(partner, Period.day(access.today())),
+            access.licensed_clause(partner, Period.on(access.today())),
         )
     ).first()
     if licensed is None:

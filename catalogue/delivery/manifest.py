@@ -12,9 +12,11 @@ from sqlmodel import Session, col, select
 from catalogue.delivery import catalogue as partner_catalogue
 from catalogue.delivery import ebucore
 from catalogue.delivery.links import files_of
-from catalogue.models import Partner, Title, TitleLocalization
+from catalogue.media.languages import subtitle_languages
+from catalogue.models import Partner, Title, TitleLocalization, User
 from catalogue.models.delivery import DeliveryManifest, ManifestFile
 from catalogue.models.types import utcnow
+from catalogue.rights import access
 
 
 def checksum_file(files: Iterable[ManifestFile]) -> str:
@@ -25,7 +27,7 @@ def checksum_file(files: Iterable[ManifestFile]) -> str:
 def build(session: Session, title: Title, partner: Partner | None) -> DeliveryManifest:
     assert title.id is not None
     sets = partner_catalogue.renditions(session, [title.id]).get(title.id, [])
-    subtitles = partner_catalogue.subtitle_languages(session, [title.id])[title.id]
+    subtitles = subtitle_languages(session, [title.id])[title.id]
     files: list[ManifestFile] = []
     assets: list[dict[str, Any]] = []
     audio: set[str] = set()
@@ -87,3 +89,20 @@ def description(session: Session, title: Title) -> ebucore.Description:
         eidr_edit_id=title.eidr_edit_id,
         runtime_minutes=title.runtime_minutes,
     )
+
+
+def as_seen_by(
+    session: Session, user: User, title_id: int, partner_id: int | None
+) -> DeliveryManifest:
+    """A title the caller may see; for a partner (or staff naming one) only what it may fetch."""
+    title = access.visible_title(session, user, title_id)
+    partner = (
+        partner_catalogue.partner_for(session, user, partner_id)
+        if access.is_partner(user) or partner_id
+        else None
+    )
+    return build(session, title, partner)
+
+
+def ebucore_xml(session: Session, user: User, title_id: int) -> bytes:
+    return ebucore.to_xml(description(session, access.visible_title(session, user, title_id)))

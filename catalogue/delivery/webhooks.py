@@ -21,26 +21,29 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import event
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col, select
 
 from catalogue.errors import InvalidInput
-from catalogue.jobs import JobContext, PermanentJobError, TransientJobError, register
-from catalogue.jobs.queue import add_job
+from catalogue.jobs import (
+    Handler,
+    JobContext,
+    JobKind,
+    JobResult,
+    PermanentJobError,
+    TransientJobError,
+    enqueue,
+)
 from catalogue.models import Asset, Partner, Title, Webhook, WebhookDelivery
 from catalogue.models.delivery import WebhookEvent
-from catalogue.models.subtitles import SubtitleTrack, TrackStatus
+from catalogue.models.subtitles import SubtitleTrack
 from catalogue.models.types import utcnow
 from catalogue.rights import access
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
 from catalogue.settings import Settings
 
 SIGNATURE_HEADER = "Catalogue-Signature"
-ANNOUNCE = "announce_delivery_event"
-DELIVER = "deliver_webhook"
+ANNOUNCE = JobKind("announce_delivery_event")
+DELIVER = JobKind("deliver_webhook")
 MAX_ATTEMPTS = 8
 TOLERANCE_S = 300
 
@@ -97,57 +100,38 @@ def check_target(url: str, settings: Settings) -> None:
             )
 
 
-# --- noticing events --------------------------------------------------------------------------
-
-_NOTICED = "catalogue.delivery.events"
+# --- announcing events (the producers call these in their own transaction) ---------------------
 
 
-def _changed(obj: Any, name: str) -> bool:
-    return bool(sa_inspect(obj).attrs[name].history.has_changes())
-
-
-def _anyone_listening(session: OrmSession) -> bool:
+def _anyone_listening(session: Session) -> bool:
     # No webhook anywhere (most installations, most tests): no announce jobs at all.
     return (
-        session.execute(select(Webhook.id).where(col(Webhook.active).is_(True)).limit(1)).first()
+        session.exec(select(Webhook.id).where(col(Webhook.active).is_(True)).limit(1)).first()
         is not None
     )
 
 
-@event.listens_for(OrmSession, "after_flush")
-def _notice(session: OrmSession, _flush: UOWTransaction) -> None:
-    from catalogue.models import RenditionSet
-
-    found = session.info.setdefault(_NOTICED, [])
-    for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, RenditionSet) and (obj in session.new or session.is_modified(obj)):
-            found.append({"event": WebhookEvent.rendition_ready.value, "asset_id": obj.asset_id})
-        elif (
-            isinstance(obj, SubtitleTrack)
-            and obj.status == TrackStatus.published
-            and (obj in session.new or _changed(obj, "status") or _changed(obj, "revision"))
-        ):
-            found.append(
-                {
-                    "event": WebhookEvent.subtitle_ready.value,
-                    "title_id": obj.title_id,
-                    "track_id": obj.id,
-                    "language": obj.language,
-                }
-            )
+def _announce(session: Session, item: dict[str, Any]) -> None:
+    if _anyone_listening(session):
+        enqueue(session, ANNOUNCE, ANNOUNCE_HANDLER, {**item, "event_id": uuid.uuid4().hex})
 
 
-@event.listens_for(OrmSession, "after_flush_postexec")
-def _announce(session: OrmSession, _flush: UOWTransaction) -> None:
-    noticed = session.info.pop(_NOTICED, [])
-    if not noticed:
-        return
-    with session.no_autoflush:
-        if not _anyone_listening(session):
-            return
-        for item in noticed:
-            # Added, not flushed (no flushing inside a flush): the caller's commit writes it.
-            add_job(session, ANNOUNCE, {**item, "event_id": uuid.uuid4().hex})  # type: ignore[arg-type]
+def announce_rendition_ready(session: Session, asset_id: int) -> None:
+    """A rendition set was published or changed (its transcode, or its subtitle groups)."""
+    _announce(session, {"event": WebhookEvent.rendition_ready.value, "asset_id": asset_id})
+
+
+def announce_subtitle_ready(session: Session, track: SubtitleTrack) -> None:
+    """A track was published, or a published track got a new revision."""
+    _announce(
+        session,
+        {
+            "event": WebhookEvent.subtitle_ready.value,
+            "title_id": track.title_id,
+            "track_id": track.id,
+            "language": track.language,
+        },
+    )
 
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -175,8 +159,7 @@ def _payload(session: Session, item: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-@register(ANNOUNCE, timeout_s=120, max_attempts=3)
-def announce(ctx: JobContext) -> dict[str, Any]:
+def announce(ctx: JobContext) -> JobResult:
     """One delivery job per active webhook, subscribed to the event, of a partner licensed now."""
     queued = 0
     with ctx.session() as session:
@@ -192,14 +175,15 @@ def announce(ctx: JobContext) -> dict[str, Any]:
             licensed = session.exec(
                 select(Title.id).where(
                     Title.id == title_id,
-                    access.licensed_clause(partner, Period.day(access.today())),
+                    access.licensed_clause(partner, Period.on(access.today())),
                 )
             ).first()
             if licensed is None:
                 continue
-            add_job(
+            enqueue(
                 session,
                 DELIVER,
+                DELIVER_HANDLER,
                 {"webhook_id": hook.id, "body": payload},
                 dedupe_key=f"webhook:{payload['id']}:{hook.id}",
             )
@@ -222,8 +206,7 @@ def _record(ctx: JobContext, hook_id: int, payload: dict[str, Any], **fields: An
         session.commit()
 
 
-@register(DELIVER, timeout_s=120, max_attempts=MAX_ATTEMPTS)
-def deliver(ctx: JobContext) -> dict[str, Any]:
+def deliver(ctx: JobContext) -> JobResult:
     hook_id = int(ctx.payload["webhook_id"])
     payload = ctx.payload["body"]
     with ctx.session() as session:
@@ -262,3 +245,7 @@ def deliver(ctx: JobContext) -> dict[str, Any]:
     if not ok:
         raise TransientJobError(f"webhook {hook_id} answered {response.status_code}")
     return {"status_code": response.status_code}
+
+
+ANNOUNCE_HANDLER = Handler(announce, timeout_s=120, max_attempts=3)
+DELIVER_HANDLER = Handler(deliver, timeout_s=120, max_attempts=MAX_ATTEMPTS)

@@ -6,35 +6,38 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from catalogue.ingest.staging import StagingArea
 from catalogue.ingest.uploads import Ingest, sweep_expired
 from catalogue.settings import Settings
-from catalogue.storage import make_storage
+from catalogue.storage import Storage
 
 log = logging.getLogger("catalogue.ingest")
 
 
-def make_ingest(settings: Settings) -> Ingest:
-    return Ingest(settings, make_storage(settings), StagingArea(settings.upload_root))
+def make_ingest(settings: Settings, storage: Storage) -> Ingest:
+    return Ingest(settings, storage, StagingArea(settings.upload_root))
 
 
-def ingest_of(app: FastAPI) -> Ingest:
-    ingest: Ingest | None = getattr(app.state, "ingest", None)
-    if ingest is None:
-        ingest = app.state.ingest = make_ingest(app.state.settings)
+def get_ingest(request: Request) -> Ingest:
+    """The service the application factory built once (`app.state.ingest`)."""
+    ingest: Ingest = request.app.state.ingest
     return ingest
 
 
+IngestDep = Annotated[Ingest, Depends(get_ingest)]
+
+
 @contextlib.asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+async def sweeping_uploads(engine: Engine, ingest: Ingest) -> AsyncIterator[None]:
     """Sweep expired uploads at start, then every `upload_sweep_interval_s`."""
-    ingest = ingest_of(app)
-    task = asyncio.create_task(_sweep_forever(app, ingest))
+    task = asyncio.create_task(_sweep_forever(engine, ingest))
     try:
         yield
     finally:
@@ -43,10 +46,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await task
 
 
-async def _sweep_forever(app: FastAPI, ingest: Ingest) -> None:
+async def _sweep_forever(engine: Engine, ingest: Ingest) -> None:
     while True:
         try:
-            removed = await run_in_threadpool(_sweep_once, app, ingest)
+            removed = await run_in_threadpool(_sweep_once, engine, ingest)
             if removed:
                 log.info("collected %d expired uploads", removed)
         except Exception:  # a failed sweep must not stop the next one; the error is logged
@@ -54,9 +57,9 @@ async def _sweep_forever(app: FastAPI, ingest: Ingest) -> None:
         await asyncio.sleep(ingest.settings.upload_sweep_interval_s)
 
 
-def _sweep_once(app: FastAPI, ingest: Ingest) -> int:
-    with Session(app.state.engine) as session:
+def _sweep_once(engine: Engine, ingest: Ingest) -> int:
+    with Session(engine) as session:
         return sweep_expired(session, ingest)
 
 
-__all__ = ["Ingest", "ingest_of", "lifespan", "make_ingest"]
+__all__ = ["Ingest", "IngestDep", "make_ingest", "sweeping_uploads"]

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from catalogue import titles
 from catalogue.errors import NotFound
 from catalogue.ingest.uploads import Ingest
 from catalogue.models import Asset, AssetState, Role, Upload, User
 from catalogue.models.assets import AssetPublic
+from catalogue.rights import access
 from catalogue.storage.keys import asset_prefix, renditions_prefix
 
 
@@ -19,7 +19,7 @@ def _may_see_assets(user: User) -> bool:
 
 
 def list_for_title(session: Session, user: User, title_id: int) -> list[Asset]:
-    titles.get_visible(session, user, title_id)
+    access.visible_title(session, user, title_id)
     if not _may_see_assets(user):
         raise NotFound(f"title {title_id} not found")
     return list(
@@ -38,6 +38,7 @@ def delete(session: Session, ingest: Ingest, asset: Asset) -> None:
     """Remove the row (with its uploads), then the bytes: a failure between the two leaves
     unreferenced bytes, never a record pointing at nothing."""
     asset_id = asset.id
+    assert asset_id is not None  # a row read from the database
     uploads = session.exec(select(Upload).where(Upload.asset_id == asset_id)).all()
     unfinished = [u.id for u in uploads if u.completed_at is None]
     for upload in uploads:

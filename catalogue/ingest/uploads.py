@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from catalogue.errors import InvalidInput, NotFound
 from catalogue.ingest.filenames import sanitize_filename, storage_extension
-from catalogue.ingest.probing import enqueue_probe
 from catalogue.ingest.staging import StagedPatch, StagingArea
 from catalogue.ingest.tus import ChecksumMismatch, OffsetMismatch, TooLarge, TusError, UploadGone
+from catalogue.media.probe import enqueue_probe
 from catalogue.models import Asset, AssetKind, AssetState, Title, Upload, User
 from catalogue.models.assets import move_asset
 from catalogue.models.types import utcnow

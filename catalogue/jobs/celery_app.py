@@ -10,17 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from celery import Celery
-from sqlalchemy.engine import Engine
 
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
 from catalogue.jobs import store
+from catalogue.jobs.kinds import Handlers, longest_timeout
 from catalogue.jobs.queue import set_dispatcher
-from catalogue.jobs.registry import handler_for, load_handlers, registered_kinds
-from catalogue.jobs.runner import new_worker_id, run_claimed
+from catalogue.jobs.runner import JobRuntime, new_worker_id, run_claimed
 from catalogue.settings import Settings
 
 log = logging.getLogger("catalogue.jobs")
@@ -30,23 +29,25 @@ QUEUE = "catalogue-jobs"
 # Beyond a handler's own timeout (which stops it cleanly), Celery kills the process.
 HARD_LIMIT_GRACE_S = 120
 
+StorageFactory = Callable[[Settings], object]
+
 
 class BrokerNotConfigured(CatalogueError):
     pass
 
 
-def hard_time_limit(settings: Settings) -> int:
-    load_handlers(settings.job_handler_modules)
-    longest = max((handler_for(k).timeout_s for k in registered_kinds()), default=600)
-    return longest + HARD_LIMIT_GRACE_S
+def hard_time_limit(handlers: Handlers) -> int:
+    return longest_timeout(handlers) + HARD_LIMIT_GRACE_S
 
 
-def make_celery(settings: Settings) -> Celery:
+def make_celery(settings: Settings, handlers: Handlers, make_storage: StorageFactory) -> Celery:
+    """The Celery app; its task runs ``handlers`` with a storage ``make_storage`` builds once per
+    worker process."""
     if not settings.broker_url:
         raise BrokerNotConfigured(
             "CATALOGUE_JOB_BACKEND=celery needs CATALOGUE_BROKER_URL, e.g. redis://127.0.0.1:6379/0"
         )
-    hard = hard_time_limit(settings)
+    hard = hard_time_limit(handlers)
     app = Celery("catalogue", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,
@@ -67,12 +68,14 @@ def make_celery(settings: Settings) -> Celery:
     def run_job(job_id: int) -> str:
         # Jobs a handler enqueues (a probe queues the transcode) are sent straight away too.
         set_dispatcher(sender)
-        engine = _process_engine(settings)
-        job = store.claim(engine, new_worker_id("celery"), settings.job_lease_s, job_id=job_id)
+        runtime = _process_runtime(settings, handlers, make_storage)
+        job = store.claim(
+            runtime.engine, new_worker_id("celery"), settings.job_lease_s, job_id=job_id
+        )
         if job is None:
             # Done, cancelled, not yet due, or running elsewhere: the table says so, nothing to do.
             return "not claimable"
-        return str(run_claimed(engine, settings, job))
+        return str(run_claimed(runtime, job))
 
     return app
 
@@ -94,15 +97,20 @@ def _redacted(url: str | None) -> str:
     return (url or "").rsplit("@", 1)[-1]
 
 
-_engines: dict[int, Engine] = {}
+_runtimes: dict[int, JobRuntime] = {}
 
 
-def _process_engine(settings: Settings) -> Engine:
-    # One engine per process: pooled connections must never cross a fork (prefork workers).
+def _process_runtime(
+    settings: Settings, handlers: Handlers, make_storage: StorageFactory
+) -> JobRuntime:
+    # One engine and one storage per process: pooled connections and storage clients must never
+    # cross a fork (prefork workers).
     pid = os.getpid()
-    if pid not in _engines:
-        _engines[pid] = make_engine(settings)
-    return _engines[pid]
+    if pid not in _runtimes:
+        _runtimes[pid] = JobRuntime(
+            make_engine(settings), settings, handlers, make_storage(settings)
+        )
+    return _runtimes[pid]
 
 
 class Sweeper(threading.Thread):
@@ -126,9 +134,15 @@ class Sweeper(threading.Thread):
                 log.warning("sweep failed; trying again in %.0f s", self.interval_s, exc_info=True)
 
 
-def run_worker(settings: Settings, concurrency: int, loglevel: str = "INFO") -> None:
+def run_worker(
+    settings: Settings,
+    handlers: Handlers,
+    make_storage: StorageFactory,
+    concurrency: int,
+    loglevel: str = "INFO",
+) -> None:
     """Run a Celery worker in the foreground (`catalogue worker`)."""
-    app = make_celery(settings)
+    app = make_celery(settings, handlers, make_storage)
     log.info("Celery worker: %d processes, broker %s", concurrency, _redacted(settings.broker_url))
     sweeper = Sweeper(app, settings, interval_s=max(1.0, settings.job_poll_s))
     sweeper.start()

@@ -1,9 +1,11 @@
-"""`catalogue worker` and `catalogue jobs ...` (registered by catalogue.cli)."""
+"""`catalogue jobs ...` (registered by catalogue.cli), and the worker loop that `catalogue worker`
+(catalogue.worker) runs with the product's job kinds."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -13,36 +15,37 @@ from sqlmodel import Session
 
 from catalogue.db import make_engine
 from catalogue.jobs import service
+from catalogue.jobs.kinds import Handlers
 from catalogue.jobs.pool import WorkerPool, run_until_idle
+from catalogue.jobs.runner import JobRuntime
 from catalogue.models.jobs import JobStatus
-from catalogue.settings import JobBackend, get_settings
+from catalogue.settings import JobBackend, Settings, get_settings
 
 jobs_app = typer.Typer(no_args_is_help=True, help="Background jobs: list, show, cancel, retry.")
 console = Console()
 
 
-def worker(
-    concurrency: Annotated[
-        int | None, typer.Option(help="parallel jobs; default: CATALOGUE_JOB_WORKERS")
-    ] = None,
-    until_idle: Annotated[
-        bool, typer.Option("--until-idle", help="run due jobs, then exit (embedded form)")
-    ] = False,
+def run_worker(
+    settings: Settings,
+    handlers: Handlers,
+    make_storage: Callable[[Settings], object],
+    concurrency: int | None = None,
+    until_idle: bool = False,
 ) -> None:
-    """Run jobs: a Celery worker (CATALOGUE_JOB_BACKEND=celery) or a standalone embedded pool."""
-    settings = get_settings()
+    """Run ``handlers``' jobs: a Celery worker (CATALOGUE_JOB_BACKEND=celery) or a standalone
+    embedded pool (until stopped, or with ``until_idle`` until no job is due)."""
     size = concurrency or settings.job_workers
     if settings.job_backend is JobBackend.celery and not until_idle:
-        from catalogue.jobs.celery_app import run_worker
+        from catalogue.jobs.celery_app import run_worker as run_celery_worker
 
-        run_worker(settings, size, settings.log_level.upper())
+        run_celery_worker(settings, handlers, make_storage, size, settings.log_level.upper())
         return
-    engine = make_engine(settings)
+    runtime = JobRuntime(make_engine(settings), settings, handlers, make_storage(settings))
     if until_idle:
-        done = run_until_idle(engine, settings)
+        done = run_until_idle(runtime)
         console.print(f"ran {len(done)} jobs")
         return
-    pool = WorkerPool(engine, settings, size)
+    pool = WorkerPool(runtime, size)
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())

@@ -1,4 +1,5 @@
-"""What a handler sees: ids in its payload, a way to open sessions, progress and cancellation."""
+"""What a handler sees: ids in its payload, a way to open sessions, the worker process's storage,
+progress and cancellation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,16 +16,20 @@ from sqlmodel import Session
 from catalogue.settings import Settings
 
 ProgressSink = Callable[[float, "str | None"], None]
+# The storage the entry point built once for this worker process. The engine only passes it
+# on (it knows no storage), so a handler names its type: ``ctx: JobContext[Storage]``.
+StorageT = TypeVar("StorageT")
 
 
 @dataclass
-class JobContext:
+class JobContext(Generic[StorageT]):
     job_id: int
     kind: str
     payload: dict[str, Any]
     attempt: int
     settings: Settings
     engine: Engine
+    storage: StorageT
     _sink: ProgressSink
     _stop: threading.Event = field(default_factory=threading.Event)
     _shutdown: threading.Event = field(default_factory=threading.Event)

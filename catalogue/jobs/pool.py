@@ -7,27 +7,22 @@ import logging
 import threading
 from collections.abc import Collection, Sequence
 
-from sqlalchemy.engine import Engine
-
 from catalogue.jobs import store
-from catalogue.jobs.registry import load_handlers
-from catalogue.jobs.runner import new_worker_id, run_claimed
+from catalogue.jobs.runner import JobRuntime, new_worker_id, run_claimed
 from catalogue.models.jobs import JobStatus
-from catalogue.settings import Settings
 
 log = logging.getLogger("catalogue.jobs")
 
 
 class WorkerPool:
-    def __init__(self, engine: Engine, settings: Settings, size: int | None = None) -> None:
-        self.engine, self.settings = engine, settings
-        self.size = size or settings.job_workers
+    def __init__(self, runtime: JobRuntime, size: int | None = None) -> None:
+        self.runtime = runtime
+        self.size = size or runtime.settings.job_workers
         self._wake = threading.Event()
         self._shutdown = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        load_handlers(self.settings.job_handler_modules)
         for n in range(self.size):
             thread = threading.Thread(target=self._loop, name=f"job-worker-{n}", daemon=True)
             thread.start()
@@ -48,32 +43,30 @@ class WorkerPool:
     def _loop(self) -> None:
         while not self._shutdown.is_set():
             try:
-                ran = run_next(self.engine, self.settings, self._shutdown)
+                ran = run_next(self.runtime, self._shutdown)
             except Exception:  # the database may be briefly away; keep the worker alive
                 log.exception("job worker: could not claim or record a job")
                 ran = None
             if ran is None:
-                self._wake.wait(self.settings.job_poll_s)
+                self._wake.wait(self.runtime.settings.job_poll_s)
                 self._wake.clear()
 
 
 def run_next(
-    engine: Engine,
-    settings: Settings,
+    runtime: JobRuntime,
     shutdown: threading.Event | None = None,
     kinds: Collection[str] | None = None,
 ) -> tuple[int, JobStatus | None] | None:
     """Claim and run one due job (of ``kinds``, if given); None when there is none."""
     worker_id = new_worker_id(threading.current_thread().name)
-    job = store.claim(engine, worker_id, settings.job_lease_s, kinds=kinds)
+    job = store.claim(runtime.engine, worker_id, runtime.settings.job_lease_s, kinds=kinds)
     if job is None:
         return None
-    return job.id, run_claimed(engine, settings, job, shutdown)
+    return job.id, run_claimed(runtime, job, shutdown)
 
 
 def run_until_idle(
-    engine: Engine,
-    settings: Settings,
+    runtime: JobRuntime,
     max_jobs: int = 1000,
     kinds: Collection[str] | None = None,
 ) -> list[tuple[int, JobStatus | None]]:
@@ -81,10 +74,9 @@ def run_until_idle(
 
     ``kinds`` limits it to some job kinds, e.g. ``("probe_asset",)`` in a test that has no use
     for the transcode a ready asset queues."""
-    load_handlers(settings.job_handler_modules)
     done: list[tuple[int, JobStatus | None]] = []
     while len(done) < max_jobs:
-        ran = run_next(engine, settings, kinds=kinds)
+        ran = run_next(runtime, kinds=kinds)
         if ran is None:
             break
         done.append(ran)

@@ -12,7 +12,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from catalogue.jobs.errors import InvalidJobPayload
-from catalogue.jobs.registry import handler_for
+from catalogue.jobs.kinds import Handler, JobKind
 from catalogue.models.jobs import DEDUPE_HOLDING, Job
 
 log = logging.getLogger("catalogue.jobs")
@@ -47,22 +47,20 @@ def current_dispatcher() -> Dispatcher:
 
 
 def enqueue(
-    session: Session, kind: str, payload: dict[str, Any], *, dedupe_key: str | None = None
+    session: Session,
+    kind: JobKind,
+    handler: Handler,
+    payload: dict[str, Any],
+    *,
+    dedupe_key: str | None = None,
 ) -> Job:
-    """Add a `queued` job to ``session`` (committed with the caller's transaction).
+    """Add a `queued` job of ``kind`` to ``session`` (committed with the caller's transaction);
+    the row records ``handler``'s limits.
 
     With ``dedupe_key``, an existing job with that key that is queued, running or succeeded is
     returned instead of a new one."""
-    job = add_job(session, kind, payload, dedupe_key=dedupe_key)
-    session.flush()
-    return job
-
-
-def add_job(
-    session: Session, kind: str, payload: dict[str, Any], *, dedupe_key: str | None = None
-) -> Job:
-    """`enqueue` without flushing (usable from flush events, where flushing is not allowed)."""
-    handler = handler_for(kind)
+    if not kind or len(kind) > 64:
+        raise ValueError("job kind: 1-64 characters")
     plain = plain_json(payload)
     if dedupe_key is not None:
         pending = [j for j in session.new if isinstance(j, Job) and j.dedupe_key == dedupe_key]
@@ -82,6 +80,7 @@ def add_job(
     )
     session.add(job)
     notify_after_commit(session, job)
+    session.flush()
     return job
 
 

@@ -1,5 +1,5 @@
 """Run one claimed job: heartbeat and cancel/timeout watch beside the handler, then record how
-it ended. The embedded pool and the Celery task both call `run_claimed`."""
+it ended. The embedded pool and the Celery task both call `run_claimed` with a `JobRuntime`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -18,13 +19,24 @@ from catalogue.jobs import store
 from catalogue.jobs.context import JobContext
 from catalogue.jobs.errors import InvalidJobPayload, UnknownJobKind
 from catalogue.jobs.failures import Verdict, classify
+from catalogue.jobs.kinds import Handlers, handler_for
 from catalogue.jobs.metrics import DURATION, OUTCOMES
 from catalogue.jobs.queue import plain_json
-from catalogue.jobs.registry import handler_for
 from catalogue.models.jobs import JobStatus
 from catalogue.settings import Settings
 
 log = logging.getLogger("catalogue.jobs")
+
+
+@dataclass(frozen=True, slots=True)
+class JobRuntime:
+    """What a worker process runs jobs with: built once per process by an entry point."""
+
+    engine: Engine
+    settings: Settings
+    handlers: Handlers
+    storage: object
+    """Passed on to every handler as ``ctx.storage`` (the engine knows no storage)."""
 
 
 def new_worker_id(label: str = "pool") -> str:
@@ -82,23 +94,19 @@ class Watch(threading.Thread):
 
 
 def run_claimed(
-    engine: Engine,
-    settings: Settings,
-    job: store.Claimed,
-    shutdown: threading.Event | None = None,
+    runtime: JobRuntime, job: store.Claimed, shutdown: threading.Event | None = None
 ) -> JobStatus | None:
     """Run ``job`` and record its outcome; returns the new status (None: the lease was lost)."""
     started = time.monotonic()
-    outcome = _run(engine, settings, job, shutdown or threading.Event())
+    outcome = _run(runtime, job, shutdown or threading.Event())
     label = outcome or "lost"
     OUTCOMES.labels(job.kind, label).inc()
     DURATION.labels(job.kind, label).observe(time.monotonic() - started)
     return outcome
 
 
-def _run(
-    engine: Engine, settings: Settings, job: store.Claimed, shutdown: threading.Event
-) -> JobStatus | None:
+def _run(runtime: JobRuntime, job: store.Claimed, shutdown: threading.Event) -> JobStatus | None:
+    engine, settings = runtime.engine, runtime.settings
     if job.cancel_requested:
         return JobStatus.cancelled if store.cancelled(engine, job) else None
     if job.attempts > job.max_attempts:
@@ -108,7 +116,7 @@ def _run(
         )
         return JobStatus.failed if store.fail(engine, job, gave_up) else None
     try:
-        handler = handler_for(job.kind)
+        handler = handler_for(runtime.handlers, job.kind)
     except UnknownJobKind as unknown:
         return JobStatus.failed if store.fail(engine, job, str(unknown)) else None
 
@@ -121,6 +129,7 @@ def _run(
         attempt=job.attempts,
         settings=settings,
         engine=engine,
+        storage=runtime.storage,
         _sink=lambda fraction, message: store.report_progress(engine, job, fraction, message),
         _stop=stop,
         _shutdown=shutdown,

@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(StrEnum):
@@ -25,11 +25,21 @@ Username = Annotated[
 ]
 
 
-class User(SQLModel, table=True):
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=200)]
+TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class UserBase(SQLModel):
+    """Who the user is; the role, the partner and the password are set by privileged inputs."""
+
+    username: Username = Field(sa_type=String(80), unique=True, index=True)
+    full_name: FullName = Field(default="", sa_type=String(200))
+
+
+class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(sa_type=String(80), unique=True, index=True)
-    full_name: str = Field(default="", sa_type=String(200))
-    role: str = Field(sa_type=String(16))
+    role: Role = Field(sa_type=str_enum(Role, 16))
     partner_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("partner.id", ondelete="CASCADE"))
     )
@@ -39,7 +49,11 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class ApiToken(SQLModel, table=True):
+class ApiTokenBase(SQLModel):
+    name: TokenName = Field(sa_type=String(100))
+
+
+class ApiToken(ApiTokenBase, table=True):
     __tablename__ = "api_token"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,7 +62,6 @@ class ApiToken(SQLModel, table=True):
             Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    name: str = Field(sa_type=String(100))
     # SHA-256 of the secret: tokens are 256-bit random strings, so a fast hash is enough and a
     # leaked table yields no usable token.
     token_hash: str = Field(sa_type=String(64), unique=True, index=True)
@@ -59,24 +72,22 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class UserCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+class UserCreate(UserBase):
+    """An administrator's input: it alone may set a role."""
 
-    username: Username
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    model_config = {"extra": "forbid"}
+
     role: Role
     partner_id: int | None = Field(default=None, description="required for (and only for) partners")
-    password: Annotated[str, StringConstraints(min_length=12, max_length=200)] | None = None
+    password: Password | None = None
 
 
 class UserUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
-    full_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = (
-        None
-    )
+    full_name: FullName | None = None
     is_active: bool | None = None
-    password: Annotated[str, StringConstraints(min_length=12, max_length=200)] | None = None
+    password: Password | None = None
 
 
 class UserPublic(SQLModel):
@@ -89,10 +100,9 @@ class UserPublic(SQLModel):
     created_at: datetime
 
 
-class TokenCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+class TokenCreate(ApiTokenBase):
+    model_config = {"extra": "forbid"}
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
 

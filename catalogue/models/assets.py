@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from catalogue.errors import Conflict
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 
 
 class AssetKind(StrEnum):
@@ -24,6 +24,8 @@ class AssetKind(StrEnum):
 
 # Kinds that are sound only: a file without motion video is acceptable for these.
 AUDIO_KINDS = frozenset({AssetKind.audio_description})
+# Masters that subtitles are timed to: the programme, with or without burnt-in text.
+SUBTITLED_KINDS = (AssetKind.main, AssetKind.textless)
 
 
 class AssetState(StrEnum):
@@ -52,8 +54,10 @@ class Asset(SQLModel, table=True):
             Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    kind: str = Field(sa_type=String(32))
-    state: str = Field(default=AssetState.uploading, sa_type=String(16), index=True)
+    kind: AssetKind = Field(sa_type=str_enum(AssetKind, 32))
+    state: AssetState = Field(
+        default=AssetState.uploading, sa_type=str_enum(AssetState, 16), index=True
+    )
     original_filename: str = Field(sa_type=String(255))
     # Server-made; None until the upload completes.
     storage_key: str | None = Field(default=None, sa_type=String(300))
@@ -73,7 +77,7 @@ class Asset(SQLModel, table=True):
 
 def move_asset(asset: Asset, to: AssetState) -> None:
     """Change `asset.state`, refusing moves the life cycle does not allow."""
-    current = AssetState(asset.state)
+    current = asset.state
     if to not in ASSET_TRANSITIONS[current]:
         raise Conflict(f"asset {asset.id} is {current}; it cannot become {to}")
     asset.state = to

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import ConfigDict, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
@@ -19,13 +19,30 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 
 
-class Campaign(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(sa_type=String(80), unique=True, index=True)
-    name: str = Field(sa_type=String(200))
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+class _Dates(SQLModel):
+    @model_validator(mode="after")
+    def _ordered(self) -> _Dates:
+        starts, ends = getattr(self, "starts_on", None), getattr(self, "ends_on", None)
+        if starts and ends and ends < starts:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class CampaignBase(_Dates):
+    slug: Slug = Field(
+        sa_type=String(80),
+        unique=True,
+        index=True,
+        description="lower-case words joined by hyphens, e.g. close-up-china",
+    )
+    name: Name = Field(sa_type=String(200))
+    description: Description = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     starts_on: date | None = None
     ends_on: date | None = None
+
+
+class Campaign(CampaignBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -42,27 +59,12 @@ class TitleCampaign(SQLModel, table=True):
     )
 
 
-class _Dates(SQLModel):
-    @model_validator(mode="after")
-    def _ordered(self) -> _Dates:
-        starts, ends = getattr(self, "starts_on", None), getattr(self, "ends_on", None)
-        if starts and ends and ends < starts:
-            raise ValueError("ends_on is before starts_on")
-        return self
-
-
-class CampaignCreate(_Dates):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: Slug = Field(description="lower-case words joined by hyphens, e.g. close-up-china")
-    name: Name
-    description: Description = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
+class CampaignCreate(CampaignBase):
+    model_config = {"extra": "forbid"}
 
 
 class CampaignUpdate(_Dates):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     name: Name | None = None
     description: Description | None = None

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, ConfigDict
+from pydantic import AnyHttpUrl
 from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 from catalogue.validation import UniqueList
 
 
@@ -47,7 +47,7 @@ class WebhookDelivery(SQLModel, table=True):
         )
     )
     event_id: str = Field(sa_type=String(40), index=True)
-    event: str = Field(sa_type=String(40))
+    event: WebhookEvent = Field(sa_type=str_enum(WebhookEvent, 40))
     attempt: int
     status_code: int | None = None
     ok: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
@@ -75,7 +75,7 @@ class AuditEvent(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("partner.id", ondelete="SET NULL"), index=True),
     )
-    action: str = Field(sa_type=String(32), index=True)
+    action: AuditAction = Field(sa_type=str_enum(AuditAction, 32), index=True)
     target: str = Field(sa_type=String(400), description="what was asked for")
     status_code: int
     bytes: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
@@ -86,7 +86,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class LinkCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     expires_in_s: Annotated[int, Field(ge=60, le=7 * 86400)] | None = Field(
         default=None, description="lifetime; default: settings.delivery_link_ttl_s"
@@ -103,7 +103,7 @@ class LinkPublic(SQLModel):
 
 
 class WebhookCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     url: AnyHttpUrl
     events: Annotated[list[WebhookEvent], UniqueList] = Field(
@@ -128,7 +128,7 @@ class WebhookDeliveryPublic(SQLModel):
     id: int
     webhook_id: int
     event_id: str
-    event: str
+    event: WebhookEvent
     attempt: int
     status_code: int | None
     ok: bool
@@ -142,7 +142,7 @@ class AuditEventPublic(SQLModel):
     at: datetime
     user_id: int | None
     partner_id: int | None
-    action: str
+    action: AuditAction
     target: str
     status_code: int
     bytes: int | None

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 
 
 class JobStatus(StrEnum):
@@ -63,7 +63,7 @@ class Job(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(sa_type=String(64), index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default=JobStatus.queued, sa_type=String(16), index=True)
+    status: JobStatus = Field(default=JobStatus.queued, sa_type=str_enum(JobStatus, 16), index=True)
     dedupe_key: str | None = Field(default=None, sa_type=String(200))
     progress: float = Field(default=0.0, description="percent, 0-100")
     message: str | None = Field(default=None, sa_type=String(500))

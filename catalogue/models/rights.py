@@ -7,11 +7,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 from catalogue.validation import LanguageTag, UniqueList
 
 
@@ -33,7 +33,61 @@ class WindowStatus(StrEnum):
     terminated = "terminated"
 
 
-class RightsWindow(SQLModel, table=True):
+TerritorySpec = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
+]
+ContractRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class RightsWindowBase(SQLModel):
+    """The terms of a window, as an editor writes them; the title and the holdbacks' stored form
+    are set by the table and the inputs below."""
+
+    media_right: MediaRight = Field(sa_type=str_enum(MediaRight, 32), index=True)
+    # As written by the editor ("Central Asia", "FR", "world"); resolved into rights_window_country.
+    territories: Annotated[list[TerritorySpec], UniqueList] = Field(
+        min_length=1,
+        max_length=250,
+        description="ISO 3166 codes, UN M49 regions ('Central Asia', '143') or 'world'",
+        sa_column=Column(JSON, nullable=False),
+    )
+    excluded_territories: Annotated[list[TerritorySpec], UniqueList] = Field(
+        default_factory=list,
+        max_length=250,
+        description="'world' except these",
+        sa_column=Column(JSON, nullable=False),
+    )
+    starts_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    ends_on: date | None = Field(
+        default=None,
+        description="inclusive; none: open ended",
+        sa_column=Column(Date, nullable=True, index=True),
+    )
+    subtitle_languages: Annotated[list[LanguageTag], UniqueList] = Field(
+        default_factory=list,
+        max_length=50,
+        description="licensed subtitle languages; empty: any",
+        sa_column=Column(JSON, nullable=False),
+    )
+    audio_languages: Annotated[list[LanguageTag], UniqueList] = Field(
+        default_factory=list,
+        max_length=50,
+        description="licensed dub languages; empty: any",
+        sa_column=Column(JSON, nullable=False),
+    )
+    partner_id: int | None = Field(
+        default=None,
+        description="licensed to this partner only; none: any partner there",
+        sa_column=Column(Integer, ForeignKey("partner.id", ondelete="CASCADE"), index=True),
+    )
+    exclusive: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    contract_ref: ContractRef | None = Field(default=None, sa_type=String(100), index=True)
+    status: WindowStatus = Field(
+        default=WindowStatus.active, sa_type=str_enum(WindowStatus, 16), index=True
+    )
+
+
+class RightsWindow(RightsWindowBase, table=True):
     __tablename__ = "rights_window"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -42,28 +96,10 @@ class RightsWindow(SQLModel, table=True):
             Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    media_right: str = Field(sa_type=String(32), index=True)
-    # As written by the editor ("Central Asia", "FR", "world"); resolved into rights_window_country.
-    territories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    excluded_territories: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
-    starts_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
-    ends_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True, index=True))
-    subtitle_languages: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
-    audio_languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    partner_id: int | None = Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey("partner.id", ondelete="CASCADE"), index=True),
-    )
-    exclusive: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    # The validated `Holdback`s' fields (a JSON column takes no models).
     holdbacks: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    contract_ref: str | None = Field(default=None, sa_type=String(100), index=True)
-    status: str = Field(default=WindowStatus.active, sa_type=String(16), index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -83,49 +119,23 @@ class RightsWindowCountry(SQLModel, table=True):
 
 # --- API models -------------------------------------------------------------------------------
 
-TerritorySpec = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
-]
-ContractRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
 
 class Holdback(SQLModel):
     """While this window exists, `media_right` may not be exploited in its territories before
     `until` (e.g. no free TV before the theatrical run has had six months)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     media_right: MediaRight
     until: date
 
 
-class WindowFields(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+class WindowFields(RightsWindowBase):
+    """What a window's create and update inputs share."""
 
-    media_right: MediaRight
-    territories: Annotated[list[TerritorySpec], UniqueList] = Field(
-        min_length=1,
-        max_length=250,
-        description="ISO 3166 codes, UN M49 regions ('Central Asia', '143') or 'world'",
-    )
-    excluded_territories: Annotated[list[TerritorySpec], UniqueList] = Field(
-        default_factory=list, max_length=250, description="'world' except these"
-    )
-    starts_on: date
-    ends_on: date | None = Field(default=None, description="inclusive; none: open ended")
-    subtitle_languages: Annotated[list[LanguageTag], UniqueList] = Field(
-        default_factory=list, max_length=50, description="licensed subtitle languages; empty: any"
-    )
-    audio_languages: Annotated[list[LanguageTag], UniqueList] = Field(
-        default_factory=list, max_length=50, description="licensed dub languages; empty: any"
-    )
-    partner_id: int | None = Field(
-        default=None, description="licensed to this partner only; none: any partner there"
-    )
-    exclusive: bool = False
+    model_config = {"extra": "forbid"}
+
     holdbacks: list[Holdback] = Field(default_factory=list, max_length=20)
-    contract_ref: ContractRef | None = None
-    status: WindowStatus = WindowStatus.active
 
     @model_validator(mode="after")
     def _consistent(self) -> WindowFields:

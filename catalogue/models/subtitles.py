@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from catalogue.errors import Conflict
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 from catalogue.validation import LanguageTag
 
 
@@ -72,11 +72,13 @@ class SubtitleTrack(SQLModel, table=True):
         )
     )
     language: str = Field(sa_type=String(35), index=True)
-    kind: str = Field(sa_type=String(16))
+    kind: SubtitleKind = Field(sa_type=str_enum(SubtitleKind, 16))
     label: str | None = Field(default=None, sa_type=String(100))
-    status: str = Field(default=TrackStatus.draft, sa_type=String(16), index=True)
+    status: TrackStatus = Field(
+        default=TrackStatus.draft, sa_type=str_enum(TrackStatus, 16), index=True
+    )
     is_default: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
-    origin: str = Field(sa_type=String(16))
+    origin: TrackOrigin = Field(sa_type=str_enum(TrackOrigin, 16))
     source_asset_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("asset.id", ondelete="SET NULL"))
     )
@@ -103,7 +105,7 @@ class SubtitleTrack(SQLModel, table=True):
 
 
 def move_track(track: SubtitleTrack, to: TrackStatus) -> None:
-    current = TrackStatus(track.status)
+    current = track.status
     if to not in TRACK_TRANSITIONS[current]:
         raise Conflict(f"subtitle track {track.id} is {current}; it cannot become {to}")
     track.status = to
@@ -124,7 +126,7 @@ class SubtitleRevision(SQLModel, table=True):
         )
     )
     number: int
-    operation: str = Field(sa_type=String(16))
+    operation: RevisionOperation = Field(sa_type=str_enum(RevisionOperation, 16))
     parameters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     vtt_key: str = Field(sa_type=String(300))
     original_key: str = Field(sa_type=String(300))
@@ -227,7 +229,7 @@ class SubtitleTrackPublic(SQLModel):
 class SubtitleTrackUpdate(SQLModel):
     """Partial update; a published track's language or kind cannot change (unpublish first)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     language: LanguageTag | None = None
     kind: SubtitleKind | None = None
@@ -238,13 +240,13 @@ class SubtitleTrackUpdate(SQLModel):
 
 
 class TrackStatusChange(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     status: TrackStatus
 
 
 class ShiftRequest(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     offset_ms: int = Field(
         ge=-86_400_000, le=86_400_000, description="milliseconds; negative moves cues earlier"
@@ -259,7 +261,7 @@ class FrameRateName(StrEnum):
 
 
 class FrameRateRequest(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     from_rate: FrameRateName = Field(description="the rate the subtitles were timed to")
     to_rate: FrameRateName = Field(description="the rate of the video they must follow")
@@ -276,13 +278,13 @@ class RevisionPublic(SQLModel):
 
 
 class ExtractRequest(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     asset_id: int = Field(description="a ready master of this title")
 
 
 class BurnInRequest(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     asset_id: int | None = Field(
         default=None, description="the asset whose delivery MP4 to use; default: the main master"

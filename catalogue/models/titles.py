@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 from catalogue.validation import CountryCode, EidrId, LanguageTag, Tag, UniqueList
 
 
@@ -40,7 +40,34 @@ Year = Annotated[int, Field(ge=1888, le=2100)]  # 1888: the oldest surviving fil
 Runtime = Annotated[int, Field(ge=1, le=10_000)]
 
 
-class Title(SQLModel, table=True):
+ContentRating = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
+Tags = Annotated[list[Tag], UniqueList]
+
+
+class TitleBase(SQLModel):
+    """What an editor may set on any title; its kind, status, parents and timestamps are set by
+    the inputs that may set them, or by the server."""
+
+    original_title: Text500 = Field(sa_type=String(500), index=True)
+    original_language: LanguageTag = Field(sa_type=String(35))
+    production_year: Year | None = Field(default=None, index=True)
+    runtime_minutes: Runtime | None = None
+    genres: Tags = Field(
+        default_factory=list, max_length=20, sa_column=Column(JSON, nullable=False)
+    )
+    themes: Tags = Field(
+        default_factory=list, max_length=20, sa_column=Column(JSON, nullable=False)
+    )
+    countries_of_origin: Annotated[list[CountryCode], UniqueList] = Field(
+        default_factory=list, max_length=20, sa_column=Column(JSON, nullable=False)
+    )
+    producer: ShortText | None = Field(default=None, sa_type=String(200))
+    content_rating: ContentRating | None = Field(default=None, sa_type=String(50))
+    eidr_title_id: EidrId | None = Field(default=None, sa_type=String(40), unique=True)
+    eidr_edit_id: EidrId | None = Field(default=None, sa_type=String(40), unique=True)
+
+
+class Title(TitleBase, table=True):
     __table_args__ = (
         UniqueConstraint("parent_id", "season_number", "episode_number", name="uq_title_episode"),
         # the default listing: top-level titles of a kind, by year
@@ -48,8 +75,10 @@ class Title(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(sa_type=String(16), index=True)
-    status: str = Field(default=TitleStatus.draft, sa_type=String(16), index=True)
+    kind: TitleKind = Field(sa_type=str_enum(TitleKind, 16), index=True)
+    status: TitleStatus = Field(
+        default=TitleStatus.draft, sa_type=str_enum(TitleStatus, 16), index=True
+    )
     parent_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), index=True),
@@ -59,19 +88,6 @@ class Title(SQLModel, table=True):
     promotes_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("title.id", ondelete="SET NULL"))
     )
-    original_title: str = Field(sa_type=String(500), index=True)
-    original_language: str = Field(sa_type=String(35))
-    production_year: int | None = Field(default=None, index=True)
-    runtime_minutes: int | None = None
-    genres: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    countries_of_origin: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
-    producer: str | None = Field(default=None, sa_type=String(200))
-    content_rating: str | None = Field(default=None, sa_type=String(50))
-    eidr_title_id: str | None = Field(default=None, sa_type=String(40), unique=True)
-    eidr_edit_id: str | None = Field(default=None, sa_type=String(40), unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
@@ -118,7 +134,7 @@ class TitleTag(SQLModel, table=True):
 
 
 class LocalizationIn(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     language: LanguageTag
     title: Text500
@@ -131,27 +147,13 @@ class LocalizationPublic(SQLModel):
     synopsis: str
 
 
-class _TitleFields(SQLModel):
-    """Fields a client may set on any title; status, ids, parents and timestamps are server-set."""
+class _TitleFields(TitleBase):
+    """What creating a title or an episode takes: its columns, and its tags, translations and
+    campaigns (rows of their own)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
-    original_title: Text500
-    original_language: LanguageTag
-    production_year: Year | None = None
-    runtime_minutes: Runtime | None = None
-    genres: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=20)
-    themes: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=20)
-    tags: Annotated[list[Tag], UniqueList] = Field(default_factory=list, max_length=50)
-    countries_of_origin: Annotated[list[CountryCode], UniqueList] = Field(
-        default_factory=list, max_length=20
-    )
-    producer: ShortText | None = None
-    content_rating: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None
-    ) = None
-    eidr_title_id: EidrId | None = None
-    eidr_edit_id: EidrId | None = None
+    tags: Tags = Field(default_factory=list, max_length=50)
     localizations: list[LocalizationIn] = Field(default_factory=list, max_length=100)
     campaigns: Annotated[list[str], UniqueList] = Field(
         default_factory=list, max_length=20, description="campaign slugs"
@@ -171,7 +173,7 @@ class EpisodeCreate(_TitleFields):
 class TitleUpdate(SQLModel):
     """Partial update: only the fields sent change; lists sent replace the stored list."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     original_title: Text500 | None = None
     original_language: LanguageTag | None = None
@@ -184,9 +186,7 @@ class TitleUpdate(SQLModel):
         default=None, max_length=20
     )
     producer: ShortText | None = None
-    content_rating: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None
-    ) = None
+    content_rating: ContentRating | None = None
     eidr_title_id: EidrId | None = None
     eidr_edit_id: EidrId | None = None
     localizations: list[LocalizationIn] | None = Field(default=None, max_length=100)
@@ -197,7 +197,7 @@ class TitleUpdate(SQLModel):
 
 
 class StatusChange(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     status: TitleStatus
 

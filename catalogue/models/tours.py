@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints, model_validator
+from pydantic import StringConstraints, model_validator
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -24,7 +24,7 @@ from sqlmodel import Field, SQLModel
 
 from catalogue.models.campaigns import Name
 from catalogue.models.titles import TitleKind
-from catalogue.models.types import UTCDateTime, utcnow
+from catalogue.models.types import UTCDateTime, str_enum, utcnow
 from catalogue.validation import LanguageTag, Tag, UniqueList
 
 
@@ -63,7 +63,7 @@ class TourPlan(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200))
-    state: str = Field(default=PlanState.draft, sa_type=String(16), index=True)
+    state: PlanState = Field(default=PlanState.draft, sa_type=str_enum(PlanState, 16), index=True)
     # Inputs, as the programmer gave them (regions by name) and as resolved (ISO countries).
     regions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     countries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -76,7 +76,7 @@ class TourPlan(SQLModel, table=True):
     weights: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # The last solve.
     version: int = 0
-    solve_status: str = Field(default=SolveState.pending, sa_type=String(16))
+    solve_status: SolveState = Field(default=SolveState.pending, sa_type=str_enum(SolveState, 16))
     objective: int | None = None
     best_bound: float | None = None
     seconds: float | None = None
@@ -122,7 +122,9 @@ class TourScreening(SQLModel, table=True):
     rendition: str = Field(sa_type=String(64))
     copy_number: int | None = None
     pinned: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
-    state: str = Field(default=ScreeningState.planned, sa_type=String(16), index=True)
+    state: ScreeningState = Field(
+        default=ScreeningState.planned, sa_type=str_enum(ScreeningState, 16), index=True
+    )
     # Set when an editor forced an edit the rules refuse: what it breaks.
     forced: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     violations: list[dict[str, Any]] = Field(
@@ -161,7 +163,7 @@ RegionSpec = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 class RulesIn(SQLModel):
     """Overrides of the planner's rules; what is left out keeps its default."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     rights: bool | None = None
     language: bool | None = None
@@ -182,7 +184,7 @@ Weight = Annotated[int, Field(ge=0, le=10_000)]
 
 
 class WeightsIn(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     priority: Weight | None = None
     tier: Weight | None = None
@@ -199,7 +201,7 @@ class WeightsIn(SQLModel):
 class TitleSelection(SQLModel):
     """Titles by ids, or by filter (published top-level titles of a kind, campaign or tag)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     title_ids: Annotated[list[int], UniqueList] = Field(default_factory=list, max_length=2000)
     kinds: Annotated[list[TitleKind], UniqueList] = Field(default_factory=list, max_length=3)
@@ -208,7 +210,7 @@ class TitleSelection(SQLModel):
 
 
 class PlanCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     name: Name | None = None
     region: Annotated[list[RegionSpec], UniqueList] = Field(
@@ -326,7 +328,7 @@ class PlanAccepted(SQLModel):
 
 
 class PlanStatusChange(SQLModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     state: PlanState
 
@@ -343,7 +345,7 @@ class ScreeningEdit(SQLModel):
     language, ...), cancel or pin (screening_id). `force` stores an edit the rules refuse,
     flagged with what it breaks."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = {"extra": "forbid"}
 
     action: EditKind
     screening_id: int | None = None

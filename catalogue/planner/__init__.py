@@ -16,7 +16,6 @@ _EXPORTS = {
     "InvalidProblem": "errors",
     "Move": "validator",
     "MustScreen": "problem",
-    "Period": "problem",
     "Pin": "problem",
     "PinEdit": "validator",
     "Plan": "plan",

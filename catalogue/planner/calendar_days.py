@@ -1,15 +1,17 @@
 """Which days of the period a venue is open for screenings, and which are public holidays."""
 
 from bisect import bisect_left, bisect_right
+from datetime import date
 from functools import cache
 
 import holidays
 
-from catalogue.planner.problem import HolidayPolicy, Period, Rules, Venue
+from catalogue.planner.problem import HolidayPolicy, Rules, Venue
+from catalogue.rights_core.periods import Period
 
 
 @cache
-def holiday_dates(country: str, years: tuple[int, ...]) -> dict:
+def holiday_dates(country: str, years: tuple[int, ...]) -> dict[date, str]:
     """Public holidays and transferred days off; {} for a country `holidays` does not cover."""
     try:
         return dict(holidays.country_holidays(country, years=years))

@@ -13,7 +13,6 @@ from catalogue.planner.plan import RULE_ORDER, Reason, ReasonCode
 from catalogue.planner.problem import (
     BURNED_IN,
     SOFT_RENDITIONS,
-    Period,
     Problem,
     RightStatus,
     RightsWindow,
@@ -21,6 +20,7 @@ from catalogue.planner.problem import (
     Title,
     Venue,
 )
+from catalogue.rights_core.periods import Period
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,11 @@ def _offers(
     # widely spoken in France, but a Paris audience is served in French when the title has it).
     official = official_languages(venue.country)
     offers.sort(
-        key=lambda o: (o[0].language not in own, o[0].language not in official, o[0].mode != "audio")
+        key=lambda o: (
+            o[0].language not in own,
+            o[0].language not in official,
+            o[0].mode != "audio",
+        )
     )
     return offers
 

@@ -5,6 +5,7 @@ import io
 import json
 import uuid
 from datetime import datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -65,7 +66,8 @@ def to_ical(
         event.add("dtstamp", datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC")))
         cal.add_component(event)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    # icalendar leaves Component.to_ical unannotated (so Any); it returns the encoded bytes.
+    return cast(bytes, cal.to_ical())
 
 
 def _row(s: Screening) -> dict[str, str]:

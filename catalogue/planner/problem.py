@@ -2,10 +2,10 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, time
 from enum import StrEnum
 
-from catalogue.planner.errors import InvalidProblem
+from catalogue.rights_core.periods import Period
 
 
 class VenueKind(StrEnum):
@@ -37,30 +37,6 @@ DEFAULT_MEDIA_RIGHTS: Mapping[VenueKind, frozenset[str]] = {
 # "burned_in:<lang>" carries one burned-in subtitle language.
 SOFT_RENDITIONS = ("hls", "mp4")
 BURNED_IN = "burned_in"
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # inclusive
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise InvalidProblem(f"period ends ({self.end}) before it starts ({self.start})")
-
-    @classmethod
-    def year(cls, year: int) -> "Period":
-        return cls(date(year, 1, 1), date(year, 12, 31))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def day(self, index: int) -> date:
-        return self.start + timedelta(days=index)
-
-    def index(self, day: date) -> int:
-        return (day - self.start).days
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from catalogue.planner.eligibility import evaluate, local_languages, title_languages
 from catalogue.planner.plan import ReasonCode
-from catalogue.planner.problem import Problem
+from catalogue.planner.problem import Problem, Venue
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def readiness(problem: Problem) -> ReadinessMatrix:
     for cand in elig.candidates:
         ok.setdefault((cand.title_id, cand.country), []).append(cand.venue_id)
     reasons = {(r.title_id, r.country): r for r in elig.pair_reasons}
-    venues_in: dict[str, list] = {}
+    venues_in: dict[str, list[Venue]] = {}
     for v in problem.tour_venues():
         venues_in.setdefault(v.country, []).append(v)
     countries = tuple(sorted(problem.countries))

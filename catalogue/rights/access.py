@@ -27,7 +27,7 @@ from catalogue.models import (
 )
 from catalogue.models.rights import WindowStatus
 from catalogue.models.types import utcnow
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
 
 
 def today() -> date:
@@ -83,7 +83,7 @@ def title_clause(session: Session, user: User, period: Period | None = None) -> 
     """The titles a caller may see: staff everything, partners what is licensed to them now."""
     if not is_partner(user):
         return literal_column("1") == literal_column("1")
-    return licensed_clause(partner_of(session, user), period or Period.day(today()))
+    return licensed_clause(partner_of(session, user), period or Period.on(today()))
 
 
 def visible_title(session: Session, user: User, title_id: int) -> Title:

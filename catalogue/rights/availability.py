@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from catalogue.rights.windows import Match, Period, Span, Window, meets, merged
+from catalogue.rights_core.holdbacks import held_back_span
+from catalogue.rights_core.periods import Period
+from catalogue.rights_core.windows import Match, Window, meets, merged
 
 
 class ReasonCode(StrEnum):
@@ -56,21 +58,6 @@ class Answer:
 
 def _ids(windows: Iterable[Window]) -> tuple[int, ...]:
     return tuple(sorted(w.id for w in windows))
-
-
-def _held_back(window: Window, country: str, others: Sequence[Window]) -> Span | None:
-    """The window's usable span once other windows' holdbacks on its media right are applied."""
-    not_before = [
-        until
-        for other in others
-        if other.id != window.id and other.active and country in other.countries
-        for right, until in other.holdbacks
-        if right == window.media_right
-    ]
-    start = max([window.starts_on, *not_before])
-    if window.ends_on is not None and start > window.ends_on:
-        return None
-    return Span(start, window.ends_on)
 
 
 def check_country(
@@ -127,7 +114,7 @@ def check_country(
                 f"{query.language} is not licensed in {country} (licensed: {licensed})",
                 _ids(ours),
             )
-    spans = {w.id: _held_back(w, country, active) for w in spoken}
+    spans = {w.id: held_back_span(w, country, active) for w in spoken}
     usable = [w for w in spoken if spans[w.id] is not None]
     joined = merged(s for s in spans.values() if s is not None)
     if any(meets(span, query.period, query.match, query.min_days) for span in joined):
@@ -191,4 +178,4 @@ def availability(title_ids: Iterable[int], windows: Iterable[Window], query: Que
 
 
 def today_query(countries: frozenset[str], on: date, partner_id: int | None) -> Query:
-    return Query(countries, Period.day(on), Match.covers, partner_id=partner_id)
+    return Query(countries, Period.on(on), Match.covers, partner_id=partner_id)

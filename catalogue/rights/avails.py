@@ -24,7 +24,7 @@ from catalogue.errors import CatalogueError, InvalidInput
 from catalogue.models import Partner, RightsWindow, Title
 from catalogue.models.rights import ImportReport, RowError, WindowCreate
 from catalogue.rights import store
-from catalogue.rights.windows import Window
+from catalogue.rights_core.windows import Window
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (

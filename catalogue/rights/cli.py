@@ -17,7 +17,8 @@ from catalogue.errors import InvalidInput
 from catalogue.models.rights import MediaRight
 from catalogue.rights import avails, service
 from catalogue.rights.availability import Query
-from catalogue.rights.windows import Match, Period
+from catalogue.rights_core.periods import Period
+from catalogue.rights_core.windows import Match
 from catalogue.settings import get_settings
 from catalogue.validation import country_code
 

@@ -11,10 +11,16 @@ from sqlmodel import Session, col, select
 
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.models import Partner, RightsWindow, RightsWindowCountry, Title
-from catalogue.models.rights import Holdback, WindowCreate, WindowFields, WindowPublic
+from catalogue.models.rights import (
+    Holdback,
+    WindowCreate,
+    WindowFields,
+    WindowPublic,
+    WindowStatus,
+)
 from catalogue.models.types import utcnow
 from catalogue.rights import territories
-from catalogue.rights.windows import Window
+from catalogue.rights_core.windows import Window
 
 
 def countries_of(session: Session, window_ids: Iterable[int]) -> dict[int, frozenset[str]]:
@@ -158,7 +164,10 @@ def save(
             f"{' exclusively' if other.exclusive else ''}; an exclusive grant cannot overlap it"
         )
     row = row or RightsWindow(
-        title_id=title_id, media_right=data.media_right, starts_on=data.starts_on
+        title_id=title_id,
+        media_right=data.media_right,
+        territories=data.territories,
+        starts_on=data.starts_on,
     )
     _apply(row, data)
     session.add(row)
@@ -178,3 +187,40 @@ def create(session: Session, data: WindowCreate) -> RightsWindow:
 def delete_window(session: Session, row: RightsWindow) -> None:
     session.delete(row)
     session.commit()
+
+
+def replace(session: Session, window_id: int, data: WindowFields) -> RightsWindow:
+    """New terms for a window (its title stays)."""
+    row = get(session, window_id)
+    save(session, data, row.title_id, row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def find(
+    session: Session,
+    title_id: int | None = None,
+    country: str | None = None,
+    status: WindowStatus | None = None,
+    contract_ref: str | None = None,
+) -> list[RightsWindow]:
+    """Windows by title, then id; `country` is an ISO code already checked."""
+    statement = select(RightsWindow).order_by(col(RightsWindow.title_id), col(RightsWindow.id))
+    if title_id is not None:
+        statement = statement.where(RightsWindow.title_id == title_id)
+    if country:
+        here = select(RightsWindowCountry.window_id).where(RightsWindowCountry.country == country)
+        statement = statement.where(col(RightsWindow.id).in_(here))
+    if status:
+        statement = statement.where(RightsWindow.status == status)
+    if contract_ref:
+        statement = statement.where(RightsWindow.contract_ref == contract_ref)
+    return list(session.exec(statement).all())
+
+
+def of_title(session: Session, title_id: int) -> list[WindowPublic]:
+    """A title's windows (GET /titles/{id}/rights and the title page for staff)."""
+    if session.get(Title, title_id) is None:
+        raise NotFound(f"title {title_id} not found")
+    return to_public(session, find(session, title_id=title_id))

@@ -54,9 +54,18 @@ class Storage(Protocol):
         """Store the local file `source` as `key`, replacing it atomically. With `move`, `source`
         is consumed (renamed where possible: no copy of a 50 GB master on the same disk)."""
 
-    def publish(self, source: Path, prefix: str, *, last: Sequence[str] = ()) -> list[str]:
+    def put_bytes(self, data: bytes, key: str) -> None:
+        """Store `data` as `key`, replacing it atomically (small objects: playlists, WebVTT)."""
+
+    def read_bytes(self, key: str) -> bytes:
+        """The whole of a small object; raises `ObjectNotFound`."""
+
+    def publish(
+        self, source: Path, prefix: str, *, last: Sequence[str] = (), move: bool = False
+    ) -> list[str]:
         """Store the folder `source` under `prefix` (replacing what was there), files named in
-        `last` (relative paths) after all others; returns the keys written."""
+        `last` (relative paths) after all others; returns the keys written. With `move`,
+        `source` is consumed (local: moved into place, no copy; S3: removed once uploaded)."""
 
     def iter_bytes(
         self, key: str, start: int = 0, end: int | None = None, chunk_size: int = CHUNK

@@ -39,13 +39,28 @@ class LocalStorage:
             shutil.copyfile(source, temp)
         os.replace(temp, target)
 
-    def publish(self, source: Path, prefix: str, *, last: Sequence[str] = ()) -> list[str]:
+    def put_bytes(self, data: bytes, key: str) -> None:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = self._work_path()
+        temp.write_bytes(data)
+        os.replace(temp, target)
+
+    def read_bytes(self, key: str) -> bytes:
+        return self._existing(key).read_bytes()
+
+    def publish(
+        self, source: Path, prefix: str, *, last: Sequence[str] = (), move: bool = False
+    ) -> list[str]:
         prefix = check_prefix(prefix)
         files = files_in_publish_order(source, last)
         staged = self._work_path()
-        for name in files:
-            (staged / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source / name, staged / name)
+        if move:
+            shutil.move(source, staged)  # a rename on the same disk: the files are written once
+        else:
+            for name in files:
+                (staged / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source / name, staged / name)
         target = self.root / prefix.rstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         # Swap folders by renames: a reader sees the old set or the new one, never a mixture.

@@ -44,7 +44,15 @@ class S3Storage:
         if move:
             source.unlink()
 
-    def publish(self, source: Path, prefix: str, *, last: Sequence[str] = ()) -> list[str]:
+    def put_bytes(self, data: bytes, key: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data)
+
+    def read_bytes(self, key: str) -> bytes:
+        return b"".join(self.iter_bytes(key))
+
+    def publish(
+        self, source: Path, prefix: str, *, last: Sequence[str] = (), move: bool = False
+    ) -> list[str]:
         prefix = check_prefix(prefix)
         before = {info.key for info in self.list(prefix)}
         keys = []
@@ -54,6 +62,8 @@ class S3Storage:
             keys.append(key)
         # Old objects go only after the new set (and its playlist) is complete.
         self._delete_keys(sorted(before - set(keys)))
+        if move:
+            shutil.rmtree(source)
         return keys
 
     def iter_bytes(

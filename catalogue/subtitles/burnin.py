@@ -6,25 +6,31 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlmodel import Session, select
 
 from catalogue.errors import InvalidInput, NotFound
-from catalogue.jobs import JobContext, PermanentJobError, TransientJobError, enqueue, register
-from catalogue.jobs.registry import handler_for
-from catalogue.jobs.transcode import transcoder_config
+from catalogue.jobs import (
+    Handler,
+    JobContext,
+    JobKind,
+    JobResult,
+    PermanentJobError,
+    TransientJobError,
+    enqueue,
+)
+from catalogue.media.config import transcoder_config
 from catalogue.models import Asset, Job, RenditionSet, SubtitleBurnIn, SubtitleTrack
+from catalogue.models.assets import SUBTITLED_KINDS
 from catalogue.settings import Settings
-from catalogue.storage import ObjectNotFound, make_storage
+from catalogue.storage import ObjectNotFound, Storage
 from catalogue.subtitles import files, keys
-from catalogue.subtitles.checks import SUBTITLED_KINDS
 from transcoder.run import run_ffmpeg
 from transcoder.subtitles import to_srt
 from transcoder.subtitles.burnin import burn_in_filter
 
-JOB_KIND = "burn_in_subtitles"
+KIND = JobKind("burn_in_subtitles")
 MP4_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2",)
 # Large enough to read at the back of a hall, outlined so it stays legible on bright frames.
 STYLE = "Fontsize=22,Outline=2,Shadow=0,MarginV=24"
@@ -51,7 +57,8 @@ def request_burn_in(
     payload = {"track_id": track.id, "revision": track.revision, "asset_id": asset.id}
     job = enqueue(
         session,
-        JOB_KIND,
+        KIND,
+        HANDLER,
         payload,
         dedupe_key=f"burnin:{track.id}:{track.revision}:{asset.id}",
     )
@@ -69,8 +76,7 @@ def burn_in_args(source: Path, subtitles: Path, output: Path) -> list[str]:
     ]  # fmt: skip
 
 
-@register(JOB_KIND, timeout_s=6 * 3600, max_attempts=3)
-def burn_in_job(ctx: JobContext) -> dict[str, Any]:
+def burn_in_job(ctx: JobContext[Storage]) -> JobResult:
     track_id, asset_id = int(ctx.payload["track_id"]), int(ctx.payload["asset_id"])
     revision = int(ctx.payload["revision"])
     with ctx.session() as session:
@@ -85,7 +91,7 @@ def burn_in_job(ctx: JobContext) -> dict[str, Any]:
         vtt_key = keys.vtt_key(track.title_id, track_id, revision)
         out_key = keys.burnin_key(track.title_id, track_id, revision, asset_id)
         video_key, duration = rendition.delivery_video_key, rendition.duration_s
-    storage = make_storage(ctx.settings)
+    storage = ctx.storage
     work = _workspace(ctx.settings, ctx.job_id)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -93,7 +99,7 @@ def burn_in_job(ctx: JobContext) -> dict[str, Any]:
         srt = work / "subtitles.srt"
         srt.write_text(to_srt(files.load_vtt(storage, vtt_key)), encoding="utf-8")
         output = work / "burnt.mp4"
-        cfg = transcoder_config(ctx.settings, handler_for(JOB_KIND).timeout_s)
+        cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
         with storage.local_copy(video_key) as source:
             run_ffmpeg(
                 cfg,
@@ -141,6 +147,9 @@ def _record(
     session.commit()
     session.refresh(row)
     return row
+
+
+HANDLER = Handler(burn_in_job, timeout_s=6 * 3600, max_attempts=3)
 
 
 def burn_ins(session: Session, track: SubtitleTrack) -> list[SubtitleBurnIn]:

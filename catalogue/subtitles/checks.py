@@ -7,14 +7,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalogue.models import Asset, AssetState, RenditionSet, SubtitleTrack
-from catalogue.models.assets import AssetKind
+from catalogue.models.assets import SUBTITLED_KINDS
 from catalogue.models.subtitles import FindingPublic, QCPublic
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from transcoder.subtitles import FindingCode, QCThresholds, Severity, Track, qc
-
-# Masters that subtitles are timed to: the programme, with or without burnt-in text.
-SUBTITLED_KINDS = (AssetKind.main, AssetKind.textless)
 
 
 def thresholds(settings: Settings) -> QCThresholds:

@@ -12,19 +12,23 @@ from typing import Any
 
 import langcodes
 from botocore.exceptions import BotoCoreError, ClientError
-from sqlalchemy import delete, event, insert
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import UOWTransaction
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from catalogue.errors import CatalogueError
-from catalogue.jobs import JobContext, PermanentJobError, TransientJobError, register
-from catalogue.jobs.queue import add_job
-from catalogue.jobs.transcode import transcoder_config
+from catalogue.jobs import (
+    Handler,
+    JobContext,
+    JobKind,
+    JobResult,
+    PermanentJobError,
+    TransientJobError,
+    enqueue,
+)
+from catalogue.media.config import transcoder_config
 from catalogue.models import Asset, AssetAudioLanguage, AssetState, SubtitleTrack, Title
 from catalogue.models.subtitles import RevisionOperation, SubtitleKind, TrackOrigin
-from catalogue.storage import Storage, make_storage
+from catalogue.storage import Storage
 from catalogue.subtitles import tracks
 from transcoder.config import TranscoderConfig
 from transcoder.errors import MediaError
@@ -37,8 +41,7 @@ from transcoder.subtitles.embedded import (
 
 log = logging.getLogger("catalogue.subtitles")
 
-JOB_KIND = "extract_subtitles"
-_BECAME_READY = "catalogue.subtitles.assets_became_ready"
+KIND = JobKind("extract_subtitles")
 
 
 def bcp47(tag: object) -> str | None:
@@ -68,42 +71,27 @@ def has_subtitle_streams(technical: dict[str, Any] | None) -> bool:
     )
 
 
-@event.listens_for(OrmSession, "after_flush")
-def _note_ready_assets(session: OrmSession, _flush: UOWTransaction) -> None:
-    for asset in [*session.new, *session.dirty]:
-        if (
-            isinstance(asset, Asset)
-            and asset.state == AssetState.ready
-            and sa_inspect(asset).attrs.state.history.added
-        ):
-            session.info.setdefault(_BECAME_READY, {})[asset.id] = asset.technical
-
-
-@event.listens_for(OrmSession, "after_flush_postexec")
-def _index_ready_assets(session: OrmSession, _flush: UOWTransaction) -> None:
-    # In the transaction that makes the asset ready: its audio languages are never stale, and
-    # extraction is queued exactly when there is something to extract.
-    ready: dict[int, dict[str, Any] | None] = session.info.pop(_BECAME_READY, {})
-    if not ready:
-        return
-    connection = session.connection()
-    for asset_id, technical in sorted(ready.items()):
-        stale = AssetAudioLanguage.asset_id == asset_id
-        connection.execute(delete(AssetAudioLanguage).where(stale))  # type: ignore[arg-type]
-        languages = audio_languages(technical)
-        if languages:
-            connection.execute(
-                insert(AssetAudioLanguage),
-                [{"asset_id": asset_id, "language": lang} for lang in languages],
-            )
-        if has_subtitle_streams(technical):
-            with session.no_autoflush:
-                add_job(
-                    session,  # type: ignore[arg-type]
-                    JOB_KIND,
-                    {"asset_id": asset_id},
-                    dedupe_key=f"extract-subtitles:{asset_id}:{technical_digest(technical)}",
-                )
+def on_asset_ready(session: Session, asset: Asset) -> None:
+    """What follows a master's acceptance, in the transaction that makes it ready (the probe
+    runs it: `catalogue.handlers` gives it to the probe job): its sound's languages indexed,
+    never stale, and extraction queued exactly when there is something to extract."""
+    assert asset.id is not None
+    stale = AssetAudioLanguage.asset_id == asset.id
+    session.execute(delete(AssetAudioLanguage).where(stale))  # type: ignore[arg-type]
+    languages = audio_languages(asset.technical)
+    if languages:
+        session.execute(
+            insert(AssetAudioLanguage),
+            [{"asset_id": asset.id, "language": lang} for lang in languages],
+        )
+    if has_subtitle_streams(asset.technical):
+        enqueue(
+            session,
+            KIND,
+            HANDLER,
+            {"asset_id": asset.id},
+            dedupe_key=f"extract-subtitles:{asset.id}:{technical_digest(asset.technical)}",
+        )
 
 
 def technical_digest(technical: dict[str, Any] | None) -> str:
@@ -120,14 +108,11 @@ def _kind(stream: SubtitleStream) -> SubtitleKind:
     return SubtitleKind.subtitles
 
 
-@register(JOB_KIND, timeout_s=3600, max_attempts=3)
-def extract_subtitles_job(ctx: JobContext) -> dict[str, Any]:
+def extract_subtitles_job(ctx: JobContext[Storage]) -> JobResult:
     asset_id = int(ctx.payload["asset_id"])
     user_id = ctx.payload.get("user_id")
-    storage = make_storage(ctx.settings)
-    cfg = transcoder_config(ctx.settings, 3600)
-    if cfg.temp_dir is not None:
-        cfg.temp_dir.mkdir(parents=True, exist_ok=True)
+    storage = ctx.storage
+    cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
     with ctx.session() as session:
         asset = session.get(Asset, asset_id)
         if asset is None:
@@ -150,8 +135,11 @@ def extract_subtitles_job(ctx: JobContext) -> dict[str, Any]:
     return {"asset_id": asset_id, "created": created, "skipped": skipped}
 
 
+HANDLER = Handler(extract_subtitles_job, timeout_s=3600, max_attempts=3)
+
+
 def _extract_one(
-    ctx: JobContext,
+    ctx: JobContext[Storage],
     session: Session,
     storage: Storage,
     cfg: TranscoderConfig,

@@ -28,9 +28,3 @@ def original_key(title_id: int, track_id: int, revision: int, source: SubtitleFo
 
 def burnin_key(title_id: int, track_id: int, revision: int, asset_id: int) -> str:
     return f"{track_prefix(title_id, track_id)}/burnin/asset{asset_id}-r{revision}.mp4"
-
-
-def hls_directory(track_id: int, revision: int) -> str:
-    """Relative to a rendition set's prefix: a new revision gets a new folder, so the master
-    playlist switches from one complete set of segments to another."""
-    return f"subs/{track_id}-r{revision}"

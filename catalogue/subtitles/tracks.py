@@ -10,8 +10,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from catalogue.delivery import webhooks
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.ingest.filenames import sanitize_filename
+from catalogue.media import subtitles as media_subtitles
+from catalogue.media.names import display_name
 from catalogue.models import SubtitleRevision, SubtitleTrack, Title, User
 from catalogue.models.subtitles import (
     RevisionOperation,
@@ -25,9 +28,8 @@ from catalogue.models.subtitles import (
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from catalogue.storage import Storage
-from catalogue.subtitles import checks, delivery, files, keys
+from catalogue.subtitles import checks, files, keys
 from catalogue.subtitles.access import readable
-from catalogue.subtitles.names import display_name
 from transcoder.subtitles import SubtitleParseError, Track, read_subtitles, to_webvtt
 
 
@@ -214,7 +216,8 @@ def _store_revision(
             )
         )  # fmt: skip
         if track.status == TrackStatus.published:
-            delivery.enqueue_for_title(session, track.title_id)
+            media_subtitles.enqueue_for_title(session, track.title_id)
+            webhooks.announce_subtitle_ready(session, track)
         session.commit()
     except Exception:
         session.rollback()
@@ -251,7 +254,9 @@ def change_status(
             )
     move_track(track, to)
     session.add(track)
-    delivery.enqueue_for_title(session, track.title_id)
+    media_subtitles.enqueue_for_title(session, track.title_id)
+    if to is TrackStatus.published:
+        webhooks.announce_subtitle_ready(session, track)
     session.commit()
     session.refresh(track)
     return track
@@ -290,7 +295,7 @@ def update_track(
     track.updated_at = utcnow()
     session.add(track)
     if track.status == TrackStatus.published:
-        delivery.enqueue_for_title(session, track.title_id)
+        media_subtitles.enqueue_for_title(session, track.title_id)
     try:
         session.commit()
     except IntegrityError:

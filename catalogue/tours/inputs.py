@@ -30,7 +30,6 @@ from catalogue.models.subtitles import SubtitleKind, TrackStatus
 from catalogue.models.tours import ScreeningState
 from catalogue.planner import (
     HolidayPolicy,
-    Period,
     Pin,
     PreviousScreening,
     Problem,
@@ -43,7 +42,9 @@ from catalogue.planner import RightsWindow as PlanWindow
 from catalogue.planner import Title as PlanTitle
 from catalogue.planner import Venue as PlanVenue
 from catalogue.rights.store import load_windows
-from catalogue.rights.windows import Window
+from catalogue.rights_core.holdbacks import held_back_start
+from catalogue.rights_core.periods import Period
+from catalogue.rights_core.windows import Window
 
 VENUE_KINDS = {
     "cinema": VenueKind.CINEMA,
@@ -179,18 +180,6 @@ def load_titles(session: Session, ids: Sequence[int], period: Period) -> tuple[P
     return tuple(out)
 
 
-def _held_back_start(window: Window, country: str, others: Iterable[Window]) -> date:
-    """Other active windows' holdbacks on this window's media right push its start back."""
-    not_before = [
-        until
-        for other in others
-        if other.id != window.id and other.active and country in other.countries
-        for right, until in other.holdbacks
-        if right == window.media_right
-    ]
-    return max([window.starts_on, *not_before])
-
-
 def load_rights(
     session: Session, title_ids: Sequence[int], countries: frozenset[str]
 ) -> tuple[PlanWindow, ...]:
@@ -202,7 +191,7 @@ def load_rights(
     for w in windows:
         starts: dict[date, set[str]] = defaultdict(set)
         for country in w.countries & countries:
-            starts[_held_back_start(w, country, by_title[w.title_id])].add(country)
+            starts[held_back_start(w, country, by_title[w.title_id])].add(country)
         for n, (start, where) in enumerate(sorted(starts.items())):
             if w.ends_on is not None and start > w.ends_on:
                 continue  # held back past its end: grants nothing there

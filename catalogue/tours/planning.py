@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from catalogue.errors import InvalidInput
-from catalogue.jobs import JobContext, PermanentJobError, enqueue, register
+from catalogue.jobs import Handler, JobContext, JobKind, JobResult, PermanentJobError, enqueue
 from catalogue.models import Job, TourPlan, User
 from catalogue.models.tours import PlanCreate, SolveState
 from catalogue.models.types import utcnow
@@ -24,7 +24,7 @@ log = logging.getLogger("catalogue.tours")
 if TYPE_CHECKING:
     from catalogue.planner.solver import Progress, SolveOptions
 
-JOB_KIND = "plan_tour"
+KIND = JobKind("plan_tour")
 
 ProgressFn = Callable[["Progress"], None]
 
@@ -75,7 +75,8 @@ def new_plan(session: Session, data: PlanCreate, user: User | None) -> TourPlan:
 def request(session: Session, plan: TourPlan, user: User | None) -> Job:
     """Queue a (re-)plan; the plan shows `pending` until the job has stored its result."""
     assert plan.id is not None
-    job = enqueue(session, JOB_KIND, {"plan_id": plan.id, "user_id": user.id if user else None})
+    payload = {"plan_id": plan.id, "user_id": user.id if user else None}
+    job = enqueue(session, KIND, HANDLER, payload)
     plan.solve_status = SolveState.pending
     plan.job_id = job.id
     plan.updated_at = utcnow()
@@ -112,8 +113,7 @@ def solve(
     return plan
 
 
-@register(JOB_KIND, timeout_s=3600, max_attempts=2)
-def plan_tour_job(ctx: JobContext) -> dict[str, Any]:
+def plan_tour_job(ctx: JobContext) -> JobResult:
     plan_id = int(ctx.payload["plan_id"])
 
     def report(p: Progress) -> None:
@@ -130,3 +130,6 @@ def plan_tour_job(ctx: JobContext) -> dict[str, Any]:
             raise PermanentJobError(f"plan {plan_id}: {error}") from None
         ctx.progress(1.0, f"{plan.solve_status}: objective {plan.objective}")
         return {"plan_id": plan_id, "status": plan.solve_status, "objective": plan.objective}
+
+
+HANDLER = Handler(plan_tour_job, timeout_s=3600, max_attempts=2)

@@ -11,7 +11,8 @@ from catalogue.errors import InvalidInput
 from catalogue.models import Campaign, Title, TitleCampaign, TitleStatus, TitleTag, Venue
 from catalogue.models.titles import TitleKind
 from catalogue.models.tours import TitleSelection
-from catalogue.planner import Period, UnknownRegion, resolve_region
+from catalogue.planner import UnknownRegion, resolve_region
+from catalogue.rights_core.periods import Period
 
 # Promos are not screened on their own.
 SCREENED_KINDS = (TitleKind.drama, TitleKind.documentary)
@@ -29,7 +30,10 @@ def period(year: int | None, starts_on: date | None, ends_on: date | None) -> Pe
         return Period.year(year)
     if starts_on is None or ends_on is None:
         raise InvalidInput("give a year, or starts_on and ends_on")
-    return Period(starts_on, ends_on)
+    try:
+        return Period(starts_on, ends_on)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
 
 
 def title_ids(session: Session, selection: TitleSelection) -> list[int]:

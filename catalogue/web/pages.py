@@ -18,15 +18,18 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
-from catalogue.api.deps import ANY_ROLE, STAFF, SessionDep
-from catalogue.errors import CatalogueError, NotFound
+from catalogue.auth import cookies
+from catalogue.auth.guards import ANY_ROLE, STAFF, Allow
+from catalogue.deps import SessionDep
+from catalogue.errors import CatalogueError
 from catalogue.models import Role, User
 from catalogue.web import i18n
-from catalogue.web import session as web_session
 
 PREFIX = "/web"
 SIGN_IN = f"{PREFIX}/sign-in"
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"  # CSS, JS, vendor: mounted at f"{PREFIX}/static" by the app factory
+templates = Jinja2Templates(directory=HERE / "templates")
 
 
 class SignInRequired(Exception):
@@ -38,24 +41,23 @@ class SignInRequired(Exception):
 
 
 def viewer(request: Request, session: Session) -> User | None:
-    found = web_session.from_request(request)
-    return web_session.session_user(session, found) if found else None
+    found = cookies.from_request(request)
+    return cookies.session_user(session, found) if found else None
 
 
 class PageGuard:
-    """The roles that may see a page. Other signed-in visitors get 404, as for hidden titles."""
+    """The roles that may see a page: the visitor comes from the cookie only, and is sent to
+    sign in when there is none. Other signed-in visitors get 404, as for hidden titles."""
 
     def __init__(self, *roles: Role) -> None:
-        self.roles = frozenset(roles)
+        self.allow = Allow(*roles, hide_from=ANY_ROLE)
 
     def __call__(self, request: Request, session: SessionDep) -> User:
         user = viewer(request, session)
         if user is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise SignInRequired(target)
-        if user.role not in self.roles:
-            raise NotFound("page not found")
-        return user
+        return self.allow.check(user, not_found="page not found")
 
 
 AnyPage = Annotated[User, Depends(PageGuard(*ANY_ROLE))]
@@ -81,8 +83,8 @@ def render(
 ) -> HTMLResponse:
     language = language_of(request, user)
     translations = i18n.translations(language)
-    found = web_session.from_request(request)
-    csrf = web_session.csrf_token(request.app.state.settings, found) if found and user else ""
+    found = cookies.from_request(request)
+    csrf = cookies.csrf_token(request.app.state.settings, found) if found and user else ""
     return templates.TemplateResponse(
         request,
         template,

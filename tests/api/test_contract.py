@@ -9,7 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from catalogue.api.deps import Allow
+from catalogue.auth.guards import Allow
 
 PUBLIC = {"/healthz", "/readyz", "/metrics"}
 
@@ -35,9 +35,20 @@ def api_routes(app: FastAPI) -> list[Any]:
 
 def test_every_route_declares_its_roles(app: FastAPI) -> None:
     unguarded = [
-        f"{sorted(r.methods)} {r.path}" for r in api_routes(app) if r.path not in PUBLIC and not _guards(r.dependant)
+        f"{sorted(r.methods)} {r.path}"
+        for r in api_routes(app)
+        if r.path not in PUBLIC and not _guards(r.dependant)
     ]
     assert unguarded == []
+
+
+def test_every_guard_lets_someone_in(app: FastAPI) -> None:
+    empty = [
+        f"{sorted(r.methods)} {r.path}"
+        for r in api_routes(app)
+        if any(not g.roles for g in _guards(r.dependant))
+    ]
+    assert empty == []
 
 
 def test_every_guarded_route_refuses_anonymous_callers(app: FastAPI, client: TestClient) -> None:
@@ -63,7 +74,9 @@ def test_openapi_documents_responses_and_errors(app: FastAPI) -> None:
                 documented = responses[code].get("content") or responses[code].get("headers")
                 if code != "204" and not documented:
                     # a body-less answer (tus HEAD, 201 Created) must document its headers instead
-                    problems.append(f"{method} {path}: {code} has no schema (nor documented headers)")
+                    problems.append(
+                        f"{method} {path}: {code} has no schema (nor documented headers)"
+                    )
             if path not in PUBLIC:
                 for code in ("401", "403", "422"):
                     if code not in responses:

@@ -15,7 +15,9 @@ def test_healthz(client: TestClient) -> None:
 def test_readyz_when_migrated(client: TestClient, database: Database) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["migrations"] == migrate.head_revision() and migrate.is_current(database.engine)
+    assert response.json()["migrations"] == migrate.head_revision() and migrate.is_current(
+        database.engine
+    )
 
 
 def test_readyz_when_schema_is_behind(client: TestClient, database: Database) -> None:
@@ -30,10 +32,16 @@ def test_readyz_when_schema_is_behind(client: TestClient, database: Database) ->
 def test_metrics_count_requests_by_route_template(client: TestClient, actors: Actors) -> None:
     client.get("/titles/12345", headers=actors.admin)
     body = client.get("/metrics").text
-    assert 'catalogue_http_requests_total{method="GET",route="/titles/{title_id}",status="404"}' in body
+    assert (
+        'catalogue_http_requests_total{method="GET",route="/titles/{title_id}",status="404"}'
+        in body
+    )
     assert "catalogue_http_request_duration_seconds_bucket" in body
 
 
 def test_request_id_is_echoed_or_made(client: TestClient) -> None:
-    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
     assert len(client.get("/healthz").headers["x-request-id"]) == 32

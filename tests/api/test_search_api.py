@@ -10,14 +10,37 @@ from fastapi.testclient import TestClient
 from tests.conftest import Actors
 
 TITLES = [
-    ("雪豹守护者", [("en", "Guardians of the Snow Leopard", "Herders turned rangers follow snow leopards."),
-                  ("ru", "Хранители снежного барса", "Пастухи, ставшие егерями, следят за барсами."),
-                  ("kk", "Қар барысының қорғаушылары", "Малшылар қорықшы болып, қар барыстарын бақылайды.")]),
-    ("筑梦天宫", [("en", "Road to Tiangong", "Engineers and taikonauts on China's space station."),
-                ("zh-Hans", "筑梦天宫", "工程师和航天员讲述中国空间站背后十年的努力。"),
-                ("ar", "الطريق إلى تيانقونغ", "مهندسونَ وروادُ فضاءٍ يروون عقدًا من العمل.")]),
-    ("丝路回响", [("es", "Ecos de la Ruta de la Seda", "Arqueólogos recorren la Ruta Marítima de la Seda."),
-                ("ar", "أصداء طريق الحرير", "علماء الآثار يتتبعون طريق الحرير البحري.")]),
+    (
+        "雪豹守护者",
+        [
+            ("en", "Guardians of the Snow Leopard", "Herders turned rangers follow snow leopards."),
+            ("ru", "Хранители снежного барса", "Пастухи, ставшие егерями, следят за барсами."),
+            (
+                "kk",
+                "Қар барысының қорғаушылары",
+                "Малшылар қорықшы болып, қар барыстарын бақылайды.",
+            ),
+        ],
+    ),
+    (
+        "筑梦天宫",
+        [
+            ("en", "Road to Tiangong", "Engineers and taikonauts on China's space station."),
+            ("zh-Hans", "筑梦天宫", "工程师和航天员讲述中国空间站背后十年的努力。"),
+            ("ar", "الطريق إلى تيانقونغ", "مهندسونَ وروادُ فضاءٍ يروون عقدًا من العمل."),
+        ],
+    ),
+    (
+        "丝路回响",
+        [
+            (
+                "es",
+                "Ecos de la Ruta de la Seda",
+                "Arqueólogos recorren la Ruta Marítima de la Seda.",
+            ),
+            ("ar", "أصداء طريق الحرير", "علماء الآثار يتتبعون طريق الحرير البحري."),
+        ],
+    ),
 ]
 
 
@@ -64,12 +87,16 @@ def test_search_finds_words_in_every_script(
     assert found(client, actors, query) == [catalogue[expected]]
 
 
-def test_search_finds_nothing_for_absent_words(client: TestClient, actors: Actors, catalogue: dict[str, int]) -> None:
+def test_search_finds_nothing_for_absent_words(
+    client: TestClient, actors: Actors, catalogue: dict[str, int]
+) -> None:
     assert found(client, actors, "dinosaur") == []
     assert found(client, actors, "???") == []
 
 
-def test_search_follows_edits(client: TestClient, actors: Actors, catalogue: dict[str, int]) -> None:
+def test_search_follows_edits(
+    client: TestClient, actors: Actors, catalogue: dict[str, int]
+) -> None:
     title_id = catalogue["丝路回响"]
     response = client.patch(
         f"/titles/{title_id}",
@@ -83,7 +110,9 @@ def test_search_follows_edits(client: TestClient, actors: Actors, catalogue: dic
     assert found(client, actors, "maritime") == []
 
 
-def test_search_combines_with_filters_and_ranks(client: TestClient, actors: Actors, catalogue: dict[str, int]) -> None:
+def test_search_combines_with_filters_and_ranks(
+    client: TestClient, actors: Actors, catalogue: dict[str, int]
+) -> None:
     assert found(client, actors, "space", kind="drama") == []
     assert found(client, actors, "space", language="ar") == [catalogue["筑梦天宫"]]
     page = client.get("/titles", params={"q": "الحرير", "limit": 1}, headers=actors.admin).json()

@@ -28,8 +28,16 @@ def title_body(**overrides: Any) -> dict[str, Any]:
         "tags": ["conservation", "Qinghai"],
         "countries_of_origin": ["cn"],
         "localizations": [
-            {"language": "en", "title": "Guardians of the Snow Leopard", "synopsis": "Herders turned rangers."},
-            {"language": "ru", "title": "Хранители снежного барса", "synopsis": "Пастухи стали егерями."},
+            {
+                "language": "en",
+                "title": "Guardians of the Snow Leopard",
+                "synopsis": "Herders turned rangers.",
+            },
+            {
+                "language": "ru",
+                "title": "Хранители снежного барса",
+                "synopsis": "Пастухи стали егерями.",
+            },
         ],
     }
     body.update(overrides)
@@ -43,7 +51,9 @@ def create(client: TestClient, actors: Actors, **overrides: Any) -> dict[str, An
 
 
 def publish(client: TestClient, actors: Actors, title_id: int) -> None:
-    response = client.post(f"/titles/{title_id}/status", json={"status": "published"}, headers=actors.editor)
+    response = client.post(
+        f"/titles/{title_id}/status", json={"status": "published"}, headers=actors.editor
+    )
     assert response.status_code == 200, response.text
 
 
@@ -108,7 +118,9 @@ def test_bad_input_names_field_and_problem(
     response = client.post("/titles", json=title_body(**{field: value}), headers=actors.editor)
     assert response.status_code == 422
     problems = response.json()["detail"]
-    assert any(field in problem["loc"] and message in problem["msg"] for problem in problems), problems
+    assert any(field in problem["loc"] and message in problem["msg"] for problem in problems), (
+        problems
+    )
     assert client.get("/titles", headers=actors.admin).json()["total"] == 0
 
 
@@ -122,7 +134,9 @@ def test_bad_localization_language(client: TestClient, actors: Actors) -> None:
 def test_duplicate_localization_language_is_refused_and_nothing_written(
     client: TestClient, actors: Actors
 ) -> None:
-    body = title_body(localizations=[{"language": "en", "title": "a"}, {"language": "EN", "title": "b"}])
+    body = title_body(
+        localizations=[{"language": "en", "title": "a"}, {"language": "EN", "title": "b"}]
+    )
     response = client.post("/titles", json=body, headers=actors.editor)
     assert response.status_code == 422
     assert "each language may appear once" in response.json()["detail"]
@@ -131,13 +145,17 @@ def test_duplicate_localization_language_is_refused_and_nothing_written(
 
 def test_duplicate_eidr_is_409(client: TestClient, actors: Actors) -> None:
     create(client, actors, eidr_title_id=GOOD_EIDR)
-    response = client.post("/titles", json=title_body(eidr_title_id=GOOD_EIDR), headers=actors.editor)
+    response = client.post(
+        "/titles", json=title_body(eidr_title_id=GOOD_EIDR), headers=actors.editor
+    )
     assert response.status_code == 409
     assert GOOD_EIDR in response.json()["detail"]
     assert client.get("/titles", headers=actors.admin).json()["total"] == 1
 
 
-def test_unknown_campaign_is_refused_without_half_written_title(client: TestClient, actors: Actors) -> None:
+def test_unknown_campaign_is_refused_without_half_written_title(
+    client: TestClient, actors: Actors
+) -> None:
     response = client.post("/titles", json=title_body(campaigns=["nope"]), headers=actors.editor)
     assert response.status_code == 422
     assert "unknown campaign slug(s) nope" in response.json()["detail"]
@@ -173,7 +191,9 @@ def test_update_missing_title_is_404(client: TestClient, actors: Actors) -> None
 
 def test_update_forbidden_for_partner(client: TestClient, actors: Actors) -> None:
     title = create(client, actors)
-    assert client.patch(f"/titles/{title['id']}", json={}, headers=actors.partner).status_code == 403
+    assert (
+        client.patch(f"/titles/{title['id']}", json={}, headers=actors.partner).status_code == 403
+    )
 
 
 def test_workflow_transitions_are_enforced(client: TestClient, actors: Actors) -> None:
@@ -191,7 +211,12 @@ def test_workflow_transitions_are_enforced(client: TestClient, actors: Actors) -
 def test_status_change_forbidden_and_missing(client: TestClient, actors: Actors) -> None:
     title = create(client, actors)
     body = {"status": "published"}
-    assert client.post(f"/titles/{title['id']}/status", json=body, headers=actors.programmer).status_code == 403
+    assert (
+        client.post(
+            f"/titles/{title['id']}/status", json=body, headers=actors.programmer
+        ).status_code
+        == 403
+    )
     assert client.post("/titles/777/status", json=body, headers=actors.editor).status_code == 404
 
 
@@ -212,8 +237,16 @@ def test_partner_sees_only_published_titles(client: TestClient, actors: Actors) 
     published = create(client, actors, original_title="丝路回响")
     publish(client, actors, published["id"])
     for title in (draft, published):  # licensed everywhere: only the status tells them apart
-        window = {"title_id": title["id"], "media_right": "public_screening", "territories": ["world"], "starts_on": "2000-01-01"}
-        assert client.post("/rights/windows", json=window, headers=actors.programmer).status_code == 201
+        window = {
+            "title_id": title["id"],
+            "media_right": "public_screening",
+            "territories": ["world"],
+            "starts_on": "2000-01-01",
+        }
+        assert (
+            client.post("/rights/windows", json=window, headers=actors.programmer).status_code
+            == 201
+        )
     listed = client.get("/titles", headers=actors.partner).json()
     assert [t["id"] for t in listed["items"]] == [published["id"]]
     assert client.get(f"/titles/{draft['id']}", headers=actors.partner).status_code == 404
@@ -223,12 +256,18 @@ def test_episodes_belong_to_their_series(client: TestClient, actors: Actors) -> 
     series = create(client, actors, kind="drama", original_title="胡同里的早晨")
     url = f"/titles/{series['id']}/episodes"
     for number in (2, 1):
-        body = {"original_title": f"第{number}集", "original_language": "zh-Hans", "episode_number": number}
+        body = {
+            "original_title": f"第{number}集",
+            "original_language": "zh-Hans",
+            "episode_number": number,
+        }
         response = client.post(url, json=body, headers=actors.editor)
         assert response.status_code == 201, response.text
         assert response.json()["kind"] == "drama" and response.json()["parent_id"] == series["id"]
     duplicate = client.post(
-        url, json={"original_title": "again", "original_language": "zh", "episode_number": 1}, headers=actors.editor
+        url,
+        json={"original_title": "again", "original_language": "zh", "episode_number": 1},
+        headers=actors.editor,
     )
     assert duplicate.status_code == 409 and "season 1 episode 1" in duplicate.json()["detail"]
     episodes = client.get(url, headers=actors.programmer).json()
@@ -243,8 +282,17 @@ def test_episode_routes_missing_forbidden_and_bad_input(client: TestClient, acto
     body = {"original_title": "x", "original_language": "zh", "episode_number": 1}
     assert client.post("/titles/999/episodes", json=body, headers=actors.editor).status_code == 404
     assert client.get("/titles/999/episodes", headers=actors.editor).status_code == 404
-    assert client.post(f"/titles/{series['id']}/episodes", json=body, headers=actors.partner).status_code == 403
-    bad = client.post(f"/titles/{series['id']}/episodes", json={**body, "episode_number": 0}, headers=actors.editor)
+    assert (
+        client.post(
+            f"/titles/{series['id']}/episodes", json=body, headers=actors.partner
+        ).status_code
+        == 403
+    )
+    bad = client.post(
+        f"/titles/{series['id']}/episodes",
+        json={**body, "episode_number": 0},
+        headers=actors.editor,
+    )
     assert bad.status_code == 422 and "episode_number" in bad.text
 
 
@@ -252,9 +300,13 @@ def test_promo_points_at_the_title_it_promotes(client: TestClient, actors: Actor
     gala = create(client, actors, original_title="2025年春节联欢晚会")
     promo = create(client, actors, kind="promo", original_title="宣传片", promotes_id=gala["id"])
     assert promo["promotes_id"] == gala["id"]
-    wrong = client.post("/titles", json=title_body(kind="drama", promotes_id=gala["id"]), headers=actors.editor)
+    wrong = client.post(
+        "/titles", json=title_body(kind="drama", promotes_id=gala["id"]), headers=actors.editor
+    )
     assert wrong.status_code == 422 and "only for promos" in wrong.json()["detail"]
-    missing = client.post("/titles", json=title_body(kind="promo", promotes_id=999), headers=actors.editor)
+    missing = client.post(
+        "/titles", json=title_body(kind="promo", promotes_id=999), headers=actors.editor
+    )
     assert missing.status_code == 422 and "does not exist" in missing.json()["detail"]
 
 
@@ -262,7 +314,13 @@ def test_filters(client: TestClient, actors: Actors) -> None:
     campaign = {"slug": "close-up-china", "name": "Close-Up China"}
     assert client.post("/campaigns", json=campaign, headers=actors.editor).status_code == 201
     a = create(client, actors, production_year=2020, tags=["space"], campaigns=["close-up-china"])
-    b = create(client, actors, kind="drama", production_year=2024, localizations=[{"language": "es-419", "title": "El río"}])
+    b = create(
+        client,
+        actors,
+        kind="drama",
+        production_year=2024,
+        localizations=[{"language": "es-419", "title": "El río"}],
+    )
     publish(client, actors, b["id"])
 
     def ids(**params: Any) -> list[int]:
@@ -292,7 +350,9 @@ def test_filters(client: TestClient, actors: Actors) -> None:
         ({"kind": "opera"}, "Input should be"),
     ],
 )
-def test_bad_list_parameters(client: TestClient, actors: Actors, params: dict[str, Any], message: str) -> None:
+def test_bad_list_parameters(
+    client: TestClient, actors: Actors, params: dict[str, Any], message: str
+) -> None:
     response = client.get("/titles", params=params, headers=actors.admin)
     assert response.status_code == 422
     assert message in response.text
@@ -303,13 +363,25 @@ def test_pagination_is_stable_and_complete(client: TestClient, actors: Actors) -
         create(client, actors, production_year=year)
     seen: list[int] = []
     for offset in range(0, 7, 3):
-        page = client.get("/titles", params={"sort": "year", "limit": 3, "offset": offset}, headers=actors.admin).json()
+        page = client.get(
+            "/titles", params={"sort": "year", "limit": 3, "offset": offset}, headers=actors.admin
+        ).json()
         assert page["total"] == 7 and page["limit"] == 3
         seen.extend(t["id"] for t in page["items"])
     assert len(seen) == 7 and len(set(seen)) == 7
-    years = [t["production_year"] for t in client.get("/titles", params={"sort": "year", "limit": 10}, headers=actors.admin).json()["items"]]
+    years = [
+        t["production_year"]
+        for t in client.get(
+            "/titles", params={"sort": "year", "limit": 10}, headers=actors.admin
+        ).json()["items"]
+    ]
     assert years == [2020, 2021, 2021, 2021, 2022, 2023, None]
-    desc = [t["production_year"] for t in client.get("/titles", params={"sort": "-year"}, headers=actors.admin).json()["items"]]
+    desc = [
+        t["production_year"]
+        for t in client.get("/titles", params={"sort": "-year"}, headers=actors.admin).json()[
+            "items"
+        ]
+    ]
     assert desc == [2023, 2022, 2021, 2021, 2021, 2020, None]
 
 
@@ -328,7 +400,9 @@ def test_deleting_a_title_removes_its_stored_bytes(
     source.write_bytes(b"master")
     keys = {}
     for title_id in (series["id"], episode["id"], other["id"]):
-        asset = Asset(title_id=title_id, kind="main", state="ready", original_filename="m.mov", size=6)
+        asset = Asset(
+            title_id=title_id, kind="main", state="ready", original_filename="m.mov", size=6
+        )
         session.add(asset)
         session.commit()
         assert asset.id is not None

@@ -39,13 +39,19 @@ def test_cannot_revoke_someone_elses_token(client: TestClient, actors: Actors) -
 
 def test_admin_manages_users_and_their_tokens(client: TestClient, actors: Actors) -> None:
     created = client.post(
-        "/users", json={"username": "ed2", "role": "editor", "full_name": "Ed Two"}, headers=actors.admin
+        "/users",
+        json={"username": "ed2", "role": "editor", "full_name": "Ed Two"},
+        headers=actors.admin,
     )
     assert created.status_code == 201, created.text
     user_id = created.json()["id"]
     assert "ed2" in [u["username"] for u in client.get("/users", headers=actors.admin).json()]
     assert client.get(f"/users/{user_id}", headers=actors.admin).json()["full_name"] == "Ed Two"
-    token = client.post(f"/users/{user_id}/tokens", json={"name": "first", "expires_in_days": 7}, headers=actors.admin)
+    token = client.post(
+        f"/users/{user_id}/tokens",
+        json={"name": "first", "expires_in_days": 7},
+        headers=actors.admin,
+    )
     assert token.status_code == 201 and token.json()["expires_at"]
     headers = {"Authorization": f"Bearer {token.json()['token']}"}
     assert client.get("/me", headers=headers).status_code == 200
@@ -59,11 +65,18 @@ def test_admin_manages_users_and_their_tokens(client: TestClient, actors: Actors
 def test_user_routes_are_admin_only(client: TestClient, actors: Actors) -> None:
     for headers in (actors.editor, actors.programmer, actors.partner):
         assert client.get("/users", headers=headers).status_code == 403
-        assert client.post("/users", json={"username": "x", "role": "admin"}, headers=headers).status_code == 403
+        assert (
+            client.post(
+                "/users", json={"username": "x", "role": "admin"}, headers=headers
+            ).status_code
+            == 403
+        )
         assert client.get("/users/1", headers=headers).status_code == 403
         assert client.patch("/users/1", json={}, headers=headers).status_code == 403
         assert client.get("/users/1/tokens", headers=headers).status_code == 403
-        assert client.post("/users/1/tokens", json={"name": "x"}, headers=headers).status_code == 403
+        assert (
+            client.post("/users/1/tokens", json={"name": "x"}, headers=headers).status_code == 403
+        )
         assert client.delete("/tokens/1", headers=headers).status_code == 403
 
 
@@ -75,7 +88,9 @@ def test_user_not_found(client: TestClient, actors: Actors) -> None:
         ("POST", "/users/999/tokens", {"name": "x"}),
         ("DELETE", "/tokens/999", None),
     ]:
-        assert client.request(method, path, json=body, headers=actors.admin).status_code == 404, path
+        assert client.request(method, path, json=body, headers=actors.admin).status_code == 404, (
+            path
+        )
 
 
 def test_bad_user_input(client: TestClient, actors: Actors) -> None:
@@ -90,6 +105,13 @@ def test_bad_user_input(client: TestClient, actors: Actors) -> None:
     for body, message in cases:
         response = client.post("/users", json=body, headers=actors.admin)
         assert response.status_code == 422 and message in response.text, (body, response.text)
-    duplicate = client.post("/users", json={"username": "editor", "role": "editor"}, headers=actors.admin)
+    duplicate = client.post(
+        "/users", json={"username": "editor", "role": "editor"}, headers=actors.admin
+    )
     assert duplicate.status_code == 409
-    assert client.post("/me/tokens", json={"name": "x", "expires_in_days": 0}, headers=actors.editor).status_code == 422
+    assert (
+        client.post(
+            "/me/tokens", json={"name": "x", "expires_in_days": 0}, headers=actors.editor
+        ).status_code
+        == 422
+    )

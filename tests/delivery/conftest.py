@@ -4,45 +4,35 @@ published into each test's storage for a title licensed to one partner, both, or
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from _delivery_fixtures import Deliver, Delivered
 from fastapi import FastAPI
 from sqlmodel import Session
 
-from catalogue.api.app import create_app
-from catalogue.jobs.transcode import record
+from catalogue.app import create_app
+from catalogue.handlers import AFTER_PUBLISH
+from catalogue.media.transcode import record
 from catalogue.models import Asset, AssetState, Title, TitleStatus
 from catalogue.models.rights import RightsWindow, RightsWindowCountry
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
 from catalogue.storage.keys import renditions_prefix
 from tests.conftest import Database
+from tests.support.ladder import TINY_LADDER
+from tests.support.s3 import s3_endpoint  # noqa: F401  (a fixture)
+from tests.support.server import serving
 from transcoder import pipeline, testmedia
 from transcoder.config import TranscoderConfig
-from transcoder.profiles import AudioProfile, DeliveryProfile, Ladder, Rung, StoryboardProfile
-
-TINY = Ladder(
-    name="tiny",
-    rungs=(Rung("r180", 180, 200, 250, 400),),
-    segment_seconds=1,
-    preset="ultrafast",
-    audio=AudioProfile(kbps=64),
-    delivery=DeliveryProfile(height=180, video_kbps=300, audio_kbps=64),
-    storyboard=StoryboardProfile(tile_width=64, columns=4, rows=2, min_interval_seconds=0.5),
-)
 
 
 @pytest.fixture(scope="session")
-def made(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RenditionSet:
+def made(tmp_path_factory: pytest.TempPathFactory) -> pipeline.LadderOutput:
     folder = tmp_path_factory.mktemp("renditions")
     master = testmedia.multi_language_mkv(folder)
-    return pipeline.transcode(TranscoderConfig(), master, folder / "out", TINY)
+    return pipeline.transcode(TranscoderConfig(), master, folder / "out", TINY_LADDER)
 
 
 @pytest.fixture
@@ -58,7 +48,7 @@ def app(settings: Settings, database: Database) -> FastAPI:
 
 
 @pytest.fixture
-def deliver(session: Session, settings: Settings, made: pipeline.RenditionSet) -> Deliver:
+def deliver(session: Session, settings: Settings, made: pipeline.LadderOutput) -> Deliver:
     """A published title with a ready asset and its renditions in storage, licensed for
     `public_screening` in `territories` (ISO codes) from `starts_on` to `ends_on`."""
     storage = make_storage(settings)
@@ -89,7 +79,7 @@ def deliver(session: Session, settings: Settings, made: pipeline.RenditionSet) -
         copy = Path(settings.data_dir) / f"made-{asset.id}"
         shutil.copytree(made.directory, copy)
         storage.publish(copy, prefix, last=[made.master_playlist])
-        record(session, asset.id, None, prefix, made)
+        record(session, asset.id, None, prefix, made, then=AFTER_PUBLISH)
         session.commit()
         return Delivered(title.id, asset.id, prefix)
 
@@ -98,15 +88,5 @@ def deliver(session: Session, settings: Settings, made: pipeline.RenditionSet) -
 
 @pytest.fixture
 def server(app: FastAPI) -> Iterator[str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started
-    port = running.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, lifespan="off") as url:
+        yield url

@@ -14,11 +14,10 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from catalogue.api.deps import Allow
-from catalogue.api.routes.jobs import HiddenUnless
+from catalogue.auth import cookies
+from catalogue.auth.guards import Allow
 from catalogue.models import Job, RightsWindow, Role, User
 from catalogue.settings import Settings
-from catalogue.web import session as web_session
 from tests.conftest import Actors
 
 # Routes whose credential is not a user: the signed link itself (tests/delivery/test_delivery_links.py).
@@ -101,7 +100,7 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
         "upload_id": "0" * 32,
         "path": "master.m3u8",
     }
-    cookie = {web_session.COOKIE_NAME: web_session.issue(settings, user_a)}
+    cookie = {cookies.COOKIE_NAME: cookies.issue(settings, user_a)}
     checked, problems = 0, []
     for method, path, route in routes_with_ids(app):
         if path in TOKEN_ROUTES:
@@ -117,7 +116,7 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
         else:
             response = client.request(method, url, headers=actors.partner, json={})
             partner_allowed = all(Role.partner in g.roles for g in guards)
-            hidden = any(isinstance(g, HiddenUnless) for g in guards)
+            hidden = any(Role.partner in g.hide_from for g in guards)
             assert guards, f"{method} {path} declares no role guard"
             expected = {404} if partner_allowed or hidden else {403}
         checked += 1

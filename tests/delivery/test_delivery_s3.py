@@ -4,44 +4,20 @@ by the app so that a player's relative URIs stay under the signed prefix."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from _delivery_fixtures import Deliver, play
 from fastapi.testclient import TestClient
-from moto.server import ThreadedMotoServer
-from pydantic import SecretStr
 
-from catalogue.settings import Settings, StorageBackend
-from catalogue.storage import s3_client
-from tests.conftest import Actors, Database
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+from catalogue.settings import Settings
+from tests.conftest import Actors
+from tests.support.s3 import s3_settings
 
 
 @pytest.fixture
-def settings(database: Database, s3_endpoint: str) -> Settings:
-    settings = database.settings.model_copy(
-        update={
-            "job_pool_enabled": False,
-            "storage_backend": StorageBackend.s3,
-            "s3_endpoint_url": s3_endpoint,
-            "s3_bucket": f"delivery-{uuid.uuid4().hex[:12]}",
-            "s3_access_key_id": "testing",
-            "s3_secret_access_key": SecretStr("testing"),
-        }
-    )
-    s3_client(settings).create_bucket(Bucket=settings.s3_bucket)  # type: ignore[attr-defined]
-    return settings
+def settings(settings: Settings, s3_endpoint: str) -> Settings:
+    """The delivery settings, storing in a fresh bucket."""
+    return s3_settings(settings, s3_endpoint)
 
 
 def test_segments_redirect_to_presigned_urls_and_playlists_stay_under_the_link(

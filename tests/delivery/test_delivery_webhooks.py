@@ -14,8 +14,8 @@ from _delivery_fixtures import Deliver
 from fastapi.testclient import TestClient
 
 from catalogue.delivery.webhooks import SIGNATURE_HEADER, signature_header, verify_signature
-from catalogue.jobs.pool import run_until_idle
 from catalogue.settings import Settings
+from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
 
 
@@ -81,7 +81,7 @@ def test_rendition_ready_is_delivered_signed_and_retried(
         "/partner/webhooks", json={"url": receiver.url}, headers=actors.partner_b
     ).json()
     item = deliver("Steppe", ["KZ"])  # licensed to A only: B's webhook stays silent
-    jobs = settings.model_copy(update={"job_backoff_base_s": 0.0, "job_handler_modules": []})
+    jobs = settings.model_copy(update={"job_backoff_base_s": 0.0})
     run_until_idle(database.engine, jobs)
     deadline = time.monotonic() + 10
     while len(receiver.received) < 2 and time.monotonic() < deadline:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from catalogue.jobs.pool import run_until_idle
+from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
 from transcoder import testmedia
 from transcoder.config import TranscoderConfig

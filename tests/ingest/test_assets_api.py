@@ -7,8 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogue.ingest import ingest_of
-from catalogue.ingest.uploads import sweep_expired
+from catalogue.ingest.uploads import Ingest, sweep_expired
 from catalogue.models.types import utcnow
 from tests.conftest import Actors, Database
 from tests.ingest.conftest import OCTETS, TUS, start_upload, upload_bytes
@@ -40,8 +39,15 @@ def test_unknown_title_or_asset_is_404(client: TestClient, actors: Actors) -> No
 
 def test_partners_get_404_on_assets(client: TestClient, actors: Actors, title_id: int) -> None:
     client.post(f"/titles/{title_id}/status", headers=actors.editor, json={"status": "published"})
-    window = {"title_id": title_id, "media_right": "public_screening", "territories": ["world"], "starts_on": "2000-01-01"}
-    client.post("/rights/windows", json=window, headers=actors.programmer)  # partners see licensed titles
+    window = {
+        "title_id": title_id,
+        "media_right": "public_screening",
+        "territories": ["world"],
+        "starts_on": "2000-01-01",
+    }
+    client.post(
+        "/rights/windows", json=window, headers=actors.programmer
+    )  # partners see licensed titles
     done = upload_bytes(client, actors.editor, b"m" * 10, title_id)
     assert client.get(f"/titles/{title_id}", headers=actors.partner).status_code == 200
     assert client.get(f"/titles/{title_id}/assets", headers=actors.partner).status_code == 404
@@ -78,7 +84,7 @@ def test_expired_uploads_are_gone_then_swept_with_their_bytes(
                  headers={**actors.editor, **TUS, **OCTETS, "Upload-Offset": "0"})  # fmt: skip
     finished = upload_bytes(client, actors.editor, b"f" * 10, title_id)
     fresh = start_upload(client, actors.editor, 100, title_id)
-    ingest = ingest_of(client.app)  # type: ignore[arg-type]
+    ingest: Ingest = client.app.state.ingest  # type: ignore[attr-defined]
     later = utcnow() + timedelta(hours=database.settings.upload_expiry_hours, minutes=1)
     # Seen from past the expiry, all three rows go; only the unfinished ones had bytes and an asset.
     assert sweep_expired(session, ingest, now=later) == 3

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Actors, Database
-from tests.ingest.server import ServerProcess
+from tests.support.server import ServerProcess
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tusclient.storage.filestorage import FileStorage
 from tusclient.uploader import Uploader
 
 from tests.conftest import Actors, Database
-from tests.ingest.server import ServerProcess
+from tests.support.server import ServerProcess
 
 CHUNK = 256 * 1024
 

@@ -1,8 +1,8 @@
-"""A real worker in a child process (`catalogue worker`), so a test can SIGKILL it mid-job."""
+"""A real worker in a child process (`catalogue worker` with the tests' job kinds), so a test
+can SIGKILL it mid-job."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -24,7 +24,6 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
         CATALOGUE_JOB_LEASE_S=str(settings.job_lease_s),
         CATALOGUE_JOB_HEARTBEAT_S=str(settings.job_heartbeat_s),
         CATALOGUE_JOB_POLL_S=str(settings.job_poll_s),
-        CATALOGUE_JOB_HANDLER_MODULES=json.dumps(settings.job_handler_modules),
         CATALOGUE_JOB_BACKOFF_BASE_S=str(settings.job_backoff_base_s),
     )
     if settings.database_url:
@@ -36,9 +35,10 @@ def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+    """`catalogue worker` with the tests' job kinds (`_worker_main.py`)."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "catalogue.cli", "worker", *args],
+            [sys.executable, str(HERE / "_worker_main.py"), *args],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -5,36 +5,25 @@ from __future__ import annotations
 
 import base64
 import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _media import make_clip
+from _job_handlers import enqueue
 from _worker_process import kill, start_worker, wait_for, worker_env
-from conftest import job_settings
 from fastapi.testclient import TestClient
-from moto.server import ThreadedMotoServer
 from sqlmodel import Session, select
 
-from catalogue.api.app import create_app
-from catalogue.jobs import enqueue
+from catalogue.app import create_app
 from catalogue.models import Job, JobStatus, RenditionSet, Title
-from catalogue.settings import JobBackend, Settings, StorageBackend
-from catalogue.storage import make_storage, s3_client
-from tests._tiny_ladder import write_tiny_ladder
+from catalogue.settings import JobBackend, Settings
+from catalogue.storage import make_storage
+from tests.support.jobs import job_settings
+from tests.support.ladder import write_tiny_ladder
+from tests.support.media import make_clip
+from tests.support.s3 import s3_settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 REDIS_URL = os.environ.get("CATALOGUE_TEST_REDIS_URL")
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture
@@ -47,15 +36,9 @@ def scale_out(database, s3_endpoint: str, tmp_path: Path) -> Settings:  # type: 
         database.settings,
         job_backend=JobBackend.celery,
         broker_url=REDIS_URL,
-        storage_backend=StorageBackend.s3,
-        s3_endpoint_url=s3_endpoint,
-        s3_bucket=f"scale-out-{uuid.uuid4().hex[:10]}",
-        s3_access_key_id="testing",
-        s3_secret_access_key="testing",
         transcode_ladder=write_tiny_ladder(tmp_path),
     )
-    s3_client(settings).create_bucket(Bucket=settings.s3_bucket)  # type: ignore[attr-defined]
-    return settings
+    return s3_settings(settings, s3_endpoint)
 
 
 def _b64(text: str) -> str:
@@ -74,7 +57,7 @@ def test_an_uploaded_clip_becomes_a_ladder_in_s3_through_a_celery_worker(
     title = Title(kind="documentary", original_title="Aral", original_language="kk")
     session.add(title)
     session.commit()
-    clip = make_clip(tmp_path / "aral.mp4").read_bytes()
+    clip = make_clip(tmp_path / "aral.mp4", size=(320, 240)).read_bytes()
     # Enqueued while no back-end listens (as if the broker were down): the worker's sweep sends it.
     swept = enqueue(session, "test_echo", {"swept": True})
     session.commit()

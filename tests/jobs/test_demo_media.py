@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import job_settings
+from _job_handlers import run_until_idle
 from sqlmodel import Session, select
 
 from catalogue import demo
-from catalogue.jobs.demo_media import ingest_demo_media
-from catalogue.jobs.pool import run_until_idle
+from catalogue.media.demo import ingest_demo_media
 from catalogue.models import Asset, Job, JobStatus, RenditionSet
-from tests._tiny_ladder import write_tiny_ladder
+from tests.support.jobs import job_settings
+from tests.support.ladder import write_tiny_ladder
 
 pytestmark = pytest.mark.slow
 

@@ -6,15 +6,15 @@ import threading
 import time
 
 import pytest
-from conftest import job_settings
+from _job_handlers import enqueue, run_until_idle
 from sqlmodel import Session
 
 from catalogue.errors import Conflict
-from catalogue.jobs import enqueue, service, store
+from catalogue.jobs import service, store
 from catalogue.jobs.failures import Verdict, classify
-from catalogue.jobs.pool import run_until_idle
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.settings import Settings
+from tests.support.jobs import job_settings
 from transcoder.errors import FFmpegFailed, MediaTimeout, TransientMediaError
 
 

@@ -7,21 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import job_settings
+from _job_handlers import JOBS, enqueue, run_until_idle
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogue.api.app import create_app
-from catalogue.jobs import enqueue
-from catalogue.jobs.pool import run_until_idle
+from catalogue.app import create_app
 from catalogue.settings import Settings
+from tests.support.jobs import job_settings
 
 
 @pytest.fixture
 def pool_client(database) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     """The app with its embedded worker pool running, as `catalogue serve` has it."""
     settings = job_settings(database.settings, job_pool_enabled=True)
-    with TestClient(create_app(settings, database.engine), raise_server_exceptions=False) as client:
+    app = create_app(settings, database.engine, JOBS)
+    with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
 

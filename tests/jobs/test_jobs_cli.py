@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from _job_handlers import enqueue
 from _worker_process import HERE
 from sqlmodel import Session
 
 from catalogue import migrate
 from catalogue.db import make_engine
-from catalogue.jobs import enqueue
 from catalogue.settings import Settings
 
 
@@ -21,13 +20,18 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUE_")}
     env.update(
         CATALOGUE_DATA_DIR=str(data_dir),
-        CATALOGUE_JOB_HANDLER_MODULES=json.dumps(["_job_handlers"]),
         CATALOGUE_JOB_BACKOFF_BASE_S="0",
         PYTHONPATH=str(HERE),
         COLUMNS="200",
     )
+    # The worker runs the tests' job kinds (`_worker_main.py`); every other command is the CLI's.
+    command = (
+        [str(HERE / "_worker_main.py"), *args[1:]]
+        if args[0] == "worker"
+        else ["-m", "catalogue.cli", *args]
+    )
     return subprocess.run(
-        [sys.executable, "-m", "catalogue.cli", *args],
+        [sys.executable, *command],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from _job_handlers import enqueue, run_until_idle
 from sqlmodel import Session
 
-from catalogue.jobs import InvalidJobPayload, UnknownJobKind, enqueue, store
-from catalogue.jobs.pool import run_until_idle
+from catalogue.jobs import Handler, InvalidJobPayload, JobKind, store
+from catalogue.jobs import enqueue as enqueue_job
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.settings import Settings
 
@@ -66,9 +67,13 @@ def test_payload_must_be_plain_json(session: Session) -> None:
         enqueue(session, "test_echo", {"asset": object()})
 
 
-def test_unknown_kind_is_refused_at_enqueue(session: Session) -> None:
-    with pytest.raises(UnknownJobKind, match="no handler registered for job kind 'nope'"):
-        enqueue(session, "nope", {})
+def test_a_kind_the_worker_does_not_know_fails_with_a_reason(
+    database, session: Session, settings: Settings
+) -> None:
+    job = enqueue_job(session, JobKind("nope"), Handler(lambda ctx: None), {})
+    session.commit()
+    assert run_until_idle(database.engine, settings) == [(job.id, JobStatus.failed)]
+    assert "no handler for job kind 'nope'" in (_job(session, job.id).error or "")
 
 
 def test_a_job_is_claimed_once(database, session: Session, settings: Settings) -> None:
@@ -133,12 +138,14 @@ def test_stopping_the_pool_hands_running_jobs_back_without_counting_an_attempt(
 ) -> None:  # type: ignore[no-untyped-def]
     import time
 
+    from _job_handlers import runtime
+
     from catalogue.jobs.pool import WorkerPool
 
     marker = tmp_path / "marker"
     job = enqueue(session, "test_steps", {"marker": str(marker), "steps": 500, "step_s": 0.05})
     session.commit()
-    pool = WorkerPool(database.engine, settings, size=1)
+    pool = WorkerPool(runtime(database.engine, settings), size=1)
     pool.start()
     deadline = time.monotonic() + 10
     while not marker.exists() and time.monotonic() < deadline:

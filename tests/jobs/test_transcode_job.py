@@ -7,24 +7,24 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from _media import make_clip, ready_asset
-from conftest import job_settings
+from _job_handlers import enqueue, run_until_idle
 from sqlmodel import Session, select
 
-from catalogue.jobs import enqueue
-from catalogue.jobs.pool import run_until_idle
-from catalogue.jobs.transcode import workspace
+from catalogue.media.transcode import workspace
 from catalogue.models import Job, JobStatus, RenditionFile, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
-from tests._tiny_ladder import write_tiny_ladder
+from tests.support.assets import ready_asset
+from tests.support.jobs import job_settings
+from tests.support.ladder import write_tiny_ladder
+from tests.support.media import make_clip
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_clip(tmp_path_factory.mktemp("clip") / "master.mp4")
+    return make_clip(tmp_path_factory.mktemp("clip") / "master.mp4", size=(320, 240))
 
 
 @pytest.fixture

@@ -6,18 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _media import make_clip, ready_asset
+from _job_handlers import enqueue, run_until_idle
 from _worker_process import kill, start_worker, wait_for, worker_env
-from conftest import job_settings
 from sqlmodel import Session, select
 
-from catalogue.jobs import enqueue
-from catalogue.jobs.pool import run_until_idle
-from catalogue.jobs.transcode import workspace
+from catalogue.media.transcode import workspace
 from catalogue.models import Job, JobStatus, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
-from tests._tiny_ladder import write_tiny_ladder
+from tests.support.assets import ready_asset
+from tests.support.jobs import job_settings
+from tests.support.ladder import write_tiny_ladder
+from tests.support.media import make_clip
 
 
 def _job(session: Session, job_id: int) -> Job:
@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_encode_publishes_nothing_and_the_retry_completes(
     database, session: Session, tmp_path: Path
 ) -> None:
     settings = job_settings(database.settings, transcode_ladder=write_tiny_ladder(tmp_path))
-    clip = make_clip(tmp_path / "long.mp4", seconds=30.0, size="640x360")
+    clip = make_clip(tmp_path / "long.mp4", seconds=30.0)
     asset = ready_asset(session, settings, clip)
     assert asset.id is not None
     [job_id] = session.exec(select(Job.id).where(Job.kind == "transcode_asset")).all()

@@ -6,7 +6,6 @@ from typing import Any
 
 from catalogue.planner.plan import Plan
 from catalogue.planner.problem import (
-    Period,
     Problem,
     RightsWindow,
     Rules,
@@ -16,6 +15,7 @@ from catalogue.planner.problem import (
 )
 from catalogue.planner.solver import SolveOptions, plan_tour
 from catalogue.planner.validator import check_plan
+from catalogue.rights_core.periods import Period
 
 YEAR = Period.year(2025)
 FAST = SolveOptions(time_limit=5.0, num_workers=2)

@@ -4,7 +4,8 @@ from datetime import date
 import holidays
 from _planner_factories import central_asia, planned, title, venue, window, with_rules
 
-from catalogue.planner.problem import HolidayPolicy, Period, Weights
+from catalogue.planner.problem import HolidayPolicy, Weights
+from catalogue.rights_core.periods import Period
 
 JANUARY = Period(date(2025, 1, 1), date(2025, 1, 10))
 KZ_HOLIDAYS = set(holidays.country_holidays("KZ", years=2025))

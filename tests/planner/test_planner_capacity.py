@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from _planner_factories import YEAR, central_asia, planned, title, venue, window, with_rules
 
 from catalogue.planner.plan import ReasonCode
-from catalogue.planner.problem import Copies, Period, Weights
+from catalogue.planner.problem import Copies, Weights
+from catalogue.rights_core.periods import Period
 
 MONTH = Period(date(2025, 9, 1), date(2025, 9, 30))
 

@@ -13,13 +13,13 @@ from catalogue.planner.problem import (
     Copies,
     HolidayPolicy,
     MustScreen,
-    Period,
     Problem,
     Rules,
 )
 from catalogue.planner.relaxation import relax
 from catalogue.planner.solver import SolveOptions, plan_tour
 from catalogue.planner.validator import check_plan
+from catalogue.rights_core.periods import Period
 
 COUNTRIES = ("KZ", "UZ", "KG")
 START = date(2025, 3, 1)

@@ -6,7 +6,8 @@ from _planner_factories import central_asia, planned, title, venue, window, with
 
 from catalogue.planner.errors import InvalidProblem
 from catalogue.planner.plan import ReasonCode
-from catalogue.planner.problem import MustScreen, Period, Pin, PreviousScreening, Weights
+from catalogue.planner.problem import MustScreen, Pin, PreviousScreening, Weights
+from catalogue.rights_core.periods import Period
 
 SEPTEMBER = Period(date(2025, 9, 1), date(2025, 9, 30))
 

@@ -4,8 +4,9 @@ from datetime import date, time
 from _planner_factories import central_asia, planned, title, venue, window, with_rules
 
 from catalogue.planner.plan import Plan, Screening
-from catalogue.planner.problem import Copies, MustScreen, Period, Pin
+from catalogue.planner.problem import Copies, MustScreen, Pin
 from catalogue.planner.validator import Add, Cancel, Move, PinEdit, check_edit, check_plan
+from catalogue.rights_core.periods import Period
 
 SEPTEMBER = Period(date(2025, 9, 1), date(2025, 9, 30))
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from catalogue.rights.availability import Query, ReasonCode, availability, evaluate
-from catalogue.rights.windows import Match, Period, Span, Window, meets, merged
+from catalogue.rights_core.periods import Period
+from catalogue.rights_core.windows import Match, Span, Window, meets, merged
 
 CA = frozenset({"KZ", "KG", "TJ", "TM", "UZ"})
 JULY = Period(date(2025, 7, 1), date(2025, 7, 31))

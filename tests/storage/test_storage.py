@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.settings import Settings
 from catalogue.storage import (
     InvalidKey,
     LocalStorage,
@@ -17,7 +18,7 @@ from catalogue.storage import (
     Storage,
     make_storage,
 )
-from tests.storage.conftest import s3_settings
+from tests.support.s3 import s3_settings
 
 
 def _file(path: Path, data: bytes) -> Path:
@@ -132,7 +133,8 @@ def test_presigned_url_serves_the_object_over_http(storage: Storage, tmp_path: P
 def test_large_objects_go_up_in_multipart_parts(s3_endpoint: str, tmp_path: Path) -> None:
     from boto3.s3.transfer import TransferConfig
 
-    storage = make_storage(s3_settings(s3_endpoint, tmp_path))
+    local = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    storage = make_storage(s3_settings(local, s3_endpoint))
     assert isinstance(storage, S3Storage)
     part = 5 * 1024 * 1024  # S3's smallest part
     storage.transfer = TransferConfig(multipart_threshold=part, multipart_chunksize=part)

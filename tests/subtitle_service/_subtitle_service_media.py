@@ -1,18 +1,10 @@
-"""Subtitle files as partners send them, a tiny ladder, small real clips and API helpers."""
+"""Subtitle files as partners send them, and API helpers."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
-
-from catalogue.models import Asset, AssetState
-from catalogue.settings import Settings
-from catalogue.storage import make_storage
-from transcoder.config import TranscoderConfig
-from transcoder.run import run_ffmpeg
 
 RUSSIAN_SRT = (
     "1\r\n00:00:01,000 --> 00:00:03,000\r\nПривет, как дела?\r\n\r\n"
@@ -59,46 +51,6 @@ OVERLAPPING_SRT = (
     "2\n00:00:02,500 --> 00:00:04,000\nSecond starts too early\n\n"
     "3\n00:00:05,000 --> 00:00:05,900\nThis one is far too long to be read in under a second at all\n"
 )
-
-def make_clip(path: Path, seconds: float = 3.0) -> Path:
-    video = f"color=c=0x204060:size=320x240:rate=25:duration={seconds}"
-    tone = f"sine=frequency=440:sample_rate=48000:duration={seconds}"
-    run_ffmpeg(
-        TranscoderConfig(),
-        ["-v", "error", "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", tone,
-         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-b:a", "96k", "-metadata:s:a:0", "language=kaz", "-shortest",
-         "-y", str(path)],
-        inputs=[],
-        own_inputs=[video, tone],
-        timeout=120,
-    )  # fmt: skip
-    return path
-
-
-def ready_asset(
-    session: Session,
-    settings: Settings,
-    title_id: int,
-    master: Path,
-    technical: dict[str, Any] | None = None,
-) -> Asset:
-    """A probed, accepted master in storage; committing it queues its transcode."""
-    asset = Asset(
-        title_id=title_id, kind="main", state=AssetState.uploaded,
-        original_filename=master.name, size=master.stat().st_size,
-    )  # fmt: skip
-    session.add(asset)
-    session.flush()
-    key = f"assets/{asset.id}/master{master.suffix}"
-    make_storage(settings).put_file(master, key)
-    asset.storage_key = key
-    asset.technical = technical
-    asset.state = AssetState.ready
-    session.add(asset)
-    session.commit()
-    session.refresh(asset)
-    return asset
 
 
 def create_title(client: TestClient, headers: dict[str, str], language: str = "kk") -> int:

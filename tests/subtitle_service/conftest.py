@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from catalogue.api.app import create_app
+from catalogue.app import create_app
 from catalogue.settings import Settings
-from tests._tiny_ladder import write_tiny_ladder
+from tests.support.ladder import write_tiny_ladder
 
 
 @pytest.fixture

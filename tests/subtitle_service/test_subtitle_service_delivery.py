@@ -8,16 +8,19 @@ from pathlib import Path
 
 import m3u8
 import pytest
-from _subtitle_service_media import ENGLISH_SRT, create_title, make_clip, ready_asset, upload
+from _subtitle_service_media import ENGLISH_SRT, create_title, upload
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from catalogue.jobs import enqueue
-from catalogue.jobs.pool import run_until_idle
+from catalogue.media import transcode
 from catalogue.models import Job, JobStatus, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import LocalStorage
+from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
+from tests.support.assets import ready_asset
+from tests.support.media import make_clip
 from transcoder import testmedia
 from transcoder.config import TranscoderConfig
 from transcoder.run import run_ffmpeg
@@ -27,7 +30,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_clip(tmp_path_factory.mktemp("clip") / "master.mp4")
+    return make_clip(
+        tmp_path_factory.mktemp("clip") / "master.mp4",
+        size=(320, 240),
+        colour="0x204060",
+        languages=("kaz",),
+    )
 
 
 def _run_jobs(database: Database, settings: Settings) -> None:
@@ -48,7 +56,7 @@ def _transcoded(
     clip: Path,
 ) -> tuple[int, RenditionSet]:
     title_id = create_title(client, actors.editor)
-    asset = ready_asset(session, settings, title_id, clip)
+    asset = ready_asset(session, settings, clip, title_id=title_id)
     _run_jobs(database, settings)
     row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset.id)).one()
     return title_id, row
@@ -149,7 +157,7 @@ def test_a_new_transcode_keeps_the_subtitle_group(
     title_id, row = _transcoded(client, actors, database, settings, session, clip)
     _publish(client, actors, title_id, ENGLISH_SRT, "en")
     _run_jobs(database, settings)
-    enqueue(session, "transcode_asset", {"asset_id": row.asset_id})
+    enqueue(session, transcode.KIND, transcode.HANDLER, {"asset_id": row.asset_id})
     session.commit()
     _run_jobs(database, settings)
     master = m3u8.loads(LocalStorage(settings.media_root).path(row.master_playlist_key).read_text())
@@ -173,7 +181,7 @@ def test_embedded_subtitle_streams_become_tracks_when_the_master_is_ready(
     title_id = create_title(client, actors.editor)
     technical = {"duration": 2.0, "streams": [
         {"kind": "audio", "language": "kaz"}, {"kind": "subtitle", "codec": "mov_text"}]}  # fmt: skip
-    ready_asset(session, settings, title_id, master, technical)
+    ready_asset(session, settings, master, title_id=title_id, technical=technical)
     _run_jobs(database, settings)
     tracks = client.get(f"/titles/{title_id}/subtitles", headers=actors.editor).json()
     [track] = [t for t in tracks if t["language"] == language and t["kind"] == "subtitles"]

@@ -6,6 +6,8 @@ from _subtitle_service_media import RUSSIAN_SRT, create_title, upload
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from catalogue.handlers import AFTER_READY
+from catalogue.media.probe import mark_ready
 from catalogue.models import Asset, AssetState
 from tests.conftest import Actors
 
@@ -22,8 +24,7 @@ def test_published_subtitles_and_master_sound_are_title_languages(
                                                  {"kind": "audio", "language": "und"}]})  # fmt: skip
     session.add(asset)
     session.commit()
-    asset.state = AssetState.ready
-    session.add(asset)
+    mark_ready(session, asset, then=AFTER_READY)
     session.commit()
 
     title = client.get(f"/titles/{title_id}", headers=actors.editor).json()

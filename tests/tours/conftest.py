@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogue.api.app import create_app
-from catalogue.jobs.pool import run_until_idle
+from catalogue.app import create_app
 from catalogue.settings import Settings
+from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
 
 

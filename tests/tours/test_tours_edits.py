@@ -9,8 +9,8 @@ from _tours_fixtures import PlanFn, Tour, assert_valid
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogue.jobs.pool import run_until_idle
 from catalogue.settings import Settings
+from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
 
 

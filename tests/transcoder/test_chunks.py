@@ -8,10 +8,11 @@ from pathlib import Path
 
 import m3u8
 import pytest
-from _renditions_fixtures import CFG, TINY_LADDER, make_clip, probe_json
+from _renditions_fixtures import CFG, TINY_LADDER, probe_json
 
+from tests.support.media import make_clip
 from transcoder.chunks import Chunk, plan_chunks
-from transcoder.pipeline import RenditionSet, transcode
+from transcoder.pipeline import LadderOutput, transcode
 from transcoder.run import run_ffmpeg
 
 
@@ -37,7 +38,7 @@ def test_a_master_shorter_than_a_chunk_is_one_chunk() -> None:
 
 
 @pytest.fixture(scope="module")
-def single_and_chunked(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenditionSet, ...]:
+def single_and_chunked(tmp_path_factory: pytest.TempPathFactory) -> tuple[LadderOutput, ...]:
     directory = tmp_path_factory.mktemp("chunks")
     master = make_clip(directory / "master.mp4", seconds=5.0, languages=("eng", "fra"), gop=25)
     single = transcode(CFG, master, directory / "single", TINY_LADDER)
@@ -63,7 +64,7 @@ def _psnr(a: Path, b: Path) -> float:
 
 @pytest.mark.slow
 def test_chunked_set_has_the_same_files_segments_and_frames(
-    single_and_chunked: tuple[RenditionSet, ...],
+    single_and_chunked: tuple[LadderOutput, ...],
 ) -> None:
     single, chunked = single_and_chunked
     assert [f.path for f in chunked.files] == [f.path for f in single.files]
@@ -81,7 +82,7 @@ def test_chunked_set_has_the_same_files_segments_and_frames(
 
 @pytest.mark.slow
 def test_chunked_delivery_has_no_drift_and_the_same_pictures(
-    single_and_chunked: tuple[RenditionSet, ...],
+    single_and_chunked: tuple[LadderOutput, ...],
 ) -> None:
     single, chunked = single_and_chunked
     frame = 1 / 25

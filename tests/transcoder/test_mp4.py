@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _renditions_fixtures import CFG, make_clip
+from _renditions_fixtures import CFG
 
+from tests.support.media import make_clip
 from transcoder.mp4 import BoxError, is_faststart, top_level_boxes
 from transcoder.run import run_ffmpeg
 

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import m3u8
 import pytest
-from _renditions_fixtures import CFG, TINY_LADDER, make_clip, probe_json
+from _renditions_fixtures import CFG, TINY_LADDER, probe_json
 
+from tests.support.media import make_clip
 from transcoder import testmedia
 from transcoder.errors import MediaCancelled, MediaError, MediaRejected
 from transcoder.hls import measure_media_playlist
 from transcoder.loudness import measure_output
 from transcoder.mp4 import is_faststart
-from transcoder.pipeline import RenditionSet, transcode
+from transcoder.pipeline import LadderOutput, transcode
 from transcoder.probe import FrameRateMode, probe
 from transcoder.profiles import ONLINE_LOUDNESS
 from transcoder.run import run_ffmpeg
@@ -27,7 +28,7 @@ H264_PROFILE_IDC = {"Constrained Baseline": 0x42, "Baseline": 0x42, "Main": 0x4D
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenditionSet, list[float]]:
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[LadderOutput, list[float]]:
     """A 3 s 640x360 master, English loud and French 12 dB quieter, to an online -16 LUFS."""
     directory = tmp_path_factory.mktemp("pipeline")
     master = make_clip(directory / "master.mp4", languages=("eng", "fra"), volumes_db=(0.0, -12.0))
@@ -37,15 +38,15 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenditionSet, l
 
 
 @pytest.fixture(scope="module")
-def rset(published: tuple[RenditionSet, list[float]]) -> RenditionSet:
+def rset(published: tuple[LadderOutput, list[float]]) -> LadderOutput:
     return published[0]
 
 
-def master_playlist(rset: RenditionSet) -> m3u8.M3U8:
+def master_playlist(rset: LadderOutput) -> m3u8.M3U8:
     return m3u8.load(str(rset.directory / rset.master_playlist))
 
 
-def media_playlists(rset: RenditionSet) -> list[Path]:
+def media_playlists(rset: LadderOutput) -> list[Path]:
     parsed = master_playlist(rset)
     uris = [p.uri for p in parsed.playlists] + [m.uri for m in parsed.media]
     return [rset.directory / uri for uri in uris]
@@ -61,7 +62,7 @@ def joined_segments(playlist: Path, out: Path, *segments: str) -> Path:
     return out
 
 
-def test_every_playlist_parses_and_names_existing_segments(rset: RenditionSet) -> None:
+def test_every_playlist_parses_and_names_existing_segments(rset: LadderOutput) -> None:
     parsed = master_playlist(rset)
     assert parsed.is_variant and len(parsed.playlists) == 3
     for playlist in media_playlists(rset):
@@ -71,7 +72,7 @@ def test_every_playlist_parses_and_names_existing_segments(rset: RenditionSet) -
         assert media.segments and all((playlist.parent / s.uri).is_file() for s in media.segments)
 
 
-def test_every_segment_decodes(rset: RenditionSet, tmp_path: Path) -> None:
+def test_every_segment_decodes(rset: LadderOutput, tmp_path: Path) -> None:
     for playlist in media_playlists(rset):
         for segment in m3u8.load(str(playlist)).segments:
             joined = joined_segments(playlist, tmp_path / "one.mp4", segment.uri)
@@ -81,13 +82,13 @@ def test_every_segment_decodes(rset: RenditionSet, tmp_path: Path) -> None:
                        inputs=[], own_inputs=[str(joined)])  # fmt: skip
 
 
-def test_video_segments_start_on_keyframes_one_segment_apart(rset: RenditionSet) -> None:
+def test_video_segments_start_on_keyframes_one_segment_apart(rset: LadderOutput) -> None:
     for variant in master_playlist(rset).playlists:
         media = m3u8.load(str(rset.directory / variant.uri))
         assert [s.duration for s in media.segments] == [1.0, 1.0, 1.0]
 
 
-def test_variant_attributes_match_the_real_streams(rset: RenditionSet) -> None:
+def test_variant_attributes_match_the_real_streams(rset: LadderOutput) -> None:
     for variant in master_playlist(rset).playlists:
         info = variant.stream_info
         stream = probe_json(rset.directory / variant.uri)["streams"][0]
@@ -99,7 +100,7 @@ def test_variant_attributes_match_the_real_streams(rset: RenditionSet) -> None:
         assert int(video_codec[9:11], 16) == stream["level"]
 
 
-def test_measured_bitrates_stay_within_declared_bandwidth(rset: RenditionSet) -> None:
+def test_measured_bitrates_stay_within_declared_bandwidth(rset: LadderOutput) -> None:
     parsed = master_playlist(rset)
     audio_peak = max(measure_media_playlist(rset.directory / m.uri).peak for m in parsed.media)
     for variant in parsed.playlists:
@@ -115,12 +116,12 @@ def test_measured_bitrates_stay_within_declared_bandwidth(rset: RenditionSet) ->
         assert variant.stream_info.average_bandwidth <= variant.stream_info.bandwidth
 
 
-def test_a_360p_source_is_not_upscaled(rset: RenditionSet) -> None:
+def test_a_360p_source_is_not_upscaled(rset: LadderOutput) -> None:
     heights = sorted(p.stream_info.resolution[1] for p in master_playlist(rset).playlists)
     assert heights == [144, 240, 360]
 
 
-def test_one_audio_rendition_per_language_and_one_default(rset: RenditionSet) -> None:
+def test_one_audio_rendition_per_language_and_one_default(rset: LadderOutput) -> None:
     audio = [m for m in master_playlist(rset).media if m.type == "AUDIO"]
     assert sorted(m.language for m in audio) == ["en", "fr"]
     assert [m.default for m in audio].count("YES") == 1
@@ -129,7 +130,7 @@ def test_one_audio_rendition_per_language_and_one_default(rset: RenditionSet) ->
 
 
 def test_every_audio_rendition_lands_within_one_lu_of_target(
-    rset: RenditionSet, tmp_path: Path
+    rset: LadderOutput, tmp_path: Path
 ) -> None:
     target = LADDER.loudness.integrated
     assert rset.source_loudness[1].integrated < target - 10  # the French track was far too quiet
@@ -141,7 +142,7 @@ def test_every_audio_rendition_lands_within_one_lu_of_target(
     assert rset.output_loudness.true_peak <= LADDER.loudness.true_peak + 0.5
 
 
-def test_delivery_mp4s_are_faststart_with_every_language(rset: RenditionSet) -> None:
+def test_delivery_mp4s_are_faststart_with_every_language(rset: LadderOutput) -> None:
     video = rset.directory / rset.delivery_video
     assert is_faststart(video)
     streams = probe_json(video)["streams"]
@@ -153,7 +154,7 @@ def test_delivery_mp4s_are_faststart_with_every_language(rset: RenditionSet) -> 
     assert [s["codec_type"] for s in probe_json(sound)["streams"]] == ["audio"]
 
 
-def test_recorded_sizes_and_hashes_are_those_of_the_published_files(rset: RenditionSet) -> None:
+def test_recorded_sizes_and_hashes_are_those_of_the_published_files(rset: LadderOutput) -> None:
     on_disk = sorted(
         p.relative_to(rset.directory).as_posix() for p in rset.directory.rglob("*") if p.is_file()
     )
@@ -163,17 +164,17 @@ def test_recorded_sizes_and_hashes_are_those_of_the_published_files(rset: Rendit
         assert (len(data), hashlib.sha256(data).hexdigest()) == (entry.size, entry.sha256)
     names = {f.path for f in rset.files}
     assert {rset.poster, rset.storyboard_vtt, *rset.storyboard_sprites} <= names
-    # Nothing of the work directory is left beside the published set.
+    # Written in place, once: nothing of a work directory beside the set.
     assert not [p for p in rset.directory.parent.iterdir() if ".work-" in p.name]
 
 
-def test_progress_rises_to_one(published: tuple[RenditionSet, list[float]]) -> None:
+def test_progress_rises_to_one(published: tuple[LadderOutput, list[float]]) -> None:
     fractions = published[1]
     assert fractions == sorted(fractions)
     assert fractions[-1] == 1.0
 
 
-def test_running_twice_publishes_the_same_set_of_files(rset: RenditionSet) -> None:
+def test_running_twice_publishes_the_same_set_of_files(rset: LadderOutput) -> None:
     master = rset.directory.parent / "master.mp4"
     again = transcode(CFG, master, rset.directory, LADDER)
     assert [f.path for f in again.files] == [f.path for f in rset.files]

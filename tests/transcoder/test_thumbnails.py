@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import webvtt
-from _renditions_fixtures import CFG, TINY_LADDER, make_clip, probe_json
+from _renditions_fixtures import CFG, TINY_LADDER, probe_json
 
+from tests.support.media import make_clip
 from transcoder.run import run_ffmpeg
 from transcoder.thumbnails import (
     FrameStats,

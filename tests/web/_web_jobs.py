@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 
-from catalogue.jobs import JobContext, register
+from catalogue.jobs import Handler, JobContext, JobKind, JobResult
 
 
-@register("web_test_steps", timeout_s=120, max_attempts=3)
-def steps(ctx: JobContext) -> dict[str, int]:
+def steps(ctx: JobContext) -> JobResult:
     total = int(ctx.payload["steps"])
     for step in range(total):
         if ctx.cancelled():
@@ -16,3 +15,7 @@ def steps(ctx: JobContext) -> dict[str, int]:
         ctx.progress((step + 1) / total, f"step {step + 1} of {total}")
         time.sleep(0.25)
     return {"done": total}
+
+
+KIND = JobKind("web_test_steps")
+HANDLER = Handler(steps, timeout_s=120, max_attempts=3)

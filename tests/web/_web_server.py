@@ -3,27 +3,22 @@ rendition ladder, short job polls, and a headless Debian Chromium driven by Play
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
+import _web_jobs
 from playwright.sync_api import Browser, BrowserContext, Page
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from catalogue import demo
-from catalogue.api.app import create_app
+from catalogue.app import create_app
+from catalogue.handlers import HANDLERS
 from catalogue.settings import Settings
-from tests._tiny_ladder import TINY_LADDER
-from transcoder.profiles import (
-    ladder_to_dict,
-)
+from tests.support.ladder import write_tiny_ladder
+from tests.support.server import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +27,7 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]  # fmt: skip
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+
 
 @dataclass
 class Site:
@@ -44,17 +40,9 @@ class Site:
         return self.base_url + path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def site_settings(base: Settings, directory: Path, **overrides: object) -> Settings:
-    ladder = directory / "web-tiny-ladder.json"
-    ladder.write_text(json.dumps(ladder_to_dict(TINY_LADDER)))
     values = {
-        "transcode_ladder": ladder,
+        "transcode_ladder": write_tiny_ladder(directory),
         "job_workers": 2,
         "job_poll_s": 0.2,
         "job_heartbeat_s": 0.3,
@@ -69,23 +57,10 @@ def running_site(settings: Settings, engine: Engine) -> Iterator[Site]:
     with Session(engine) as session:
         demo.load(session)
         tokens = {name: token for name, _role, token in demo.issue_demo_tokens(session)}
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="web-test-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield Site(f"http://127.0.0.1:{port}", settings, engine, tokens)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    # The product's job kinds, and the one the jobs page test queues.
+    handlers = {**HANDLERS, _web_jobs.KIND: _web_jobs.HANDLER}
+    with serving(create_app(settings, engine, handlers)) as base_url:
+        yield Site(base_url, settings, engine, tokens)
 
 
 def sign_in(context: BrowserContext, site: Site, user: str) -> Page:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import _web_jobs  # noqa: F401  (registers web_test_steps in the server's process)
+import _web_jobs
 from _web_server import Site, new_context, screenshot, sign_in
 from playwright.sync_api import Browser, expect
 from sqlmodel import Session
@@ -12,7 +12,7 @@ from catalogue.jobs import enqueue
 
 def _queue_steps(site: Site, steps: int) -> int:
     with Session(site.engine) as session:
-        job = enqueue(session, "web_test_steps", {"steps": steps})
+        job = enqueue(session, _web_jobs.KIND, _web_jobs.HANDLER, {"steps": steps})
         session.commit()
         assert job.id is not None
         return job.id

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from catalogue.web import session as web_session
+from catalogue.auth import cookies
 from catalogue.web.pages import PageGuard, PageRoute
 from catalogue.web.routes.auth import PUBLIC
 
@@ -103,7 +103,7 @@ def test_web_sign_out_needs_the_token_and_ends_the_session(client, actors) -> No
     ["", "garbage", "eyJ1IjoxfQ.AAAA", "eyJ1IjoxLCJuIjoieCIsImUiOjk5OTk5OTk5OTksInAiOiIifQ.c2ln"],
 )
 def test_web_forged_or_broken_cookies_are_ignored(client, actors, value: str) -> None:  # type: ignore[no-untyped-def]
-    client.cookies.set(web_session.COOKIE_NAME, value)
+    client.cookies.set(cookies.COOKIE_NAME, value)
     assert client.get("/web/", follow_redirects=False).status_code == 303
     assert client.get("/titles").status_code == 401
 

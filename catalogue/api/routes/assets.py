@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from catalogue.api.deps import AnyUser, Editor, SessionDep
 from catalogue.api.responses import errors
+from catalogue.auth.guards import AnyUser, Editor
+from catalogue.deps import SessionDep
+from catalogue.ingest import IngestDep
 from catalogue.ingest import assets as service
-from catalogue.ingest import ingest_of
 from catalogue.models.assets import AssetPublic
 
 router = APIRouter(tags=["assets"])
@@ -26,8 +27,8 @@ def read_asset(session: SessionDep, user: AnyUser, asset_id: int) -> AssetPublic
 
 
 @router.delete("/assets/{asset_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404))
-def delete_asset(request: Request, session: SessionDep, user: Editor, asset_id: int) -> Response:
+def delete_asset(session: SessionDep, ingest: IngestDep, user: Editor, asset_id: int) -> Response:
     """Delete an asset and its stored bytes (an upload in progress is abandoned)."""
     asset = service.get_visible(session, user, asset_id)
-    service.delete(session, ingest_of(request.app), asset)
+    service.delete(session, ingest, asset)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,17 +11,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse, RedirectResponse
-from sqlmodel import Session, col, select
 
-from catalogue.api.deps import Admin, Allow, AnyUser, SessionDep, SettingsDep
 from catalogue.api.responses import ErrorMessage, errors
-from catalogue.delivery import audit, links, manifest, webhooks
+from catalogue.auth.guards import Admin, Allow, AnyUser
+from catalogue.delivery import audit, links, manifest, subscriptions
 from catalogue.delivery import catalogue as partner_catalogue
-from catalogue.delivery.ebucore import to_xml
 from catalogue.delivery.ranges import DeliveryFileResponse, media_type, served_bytes
+from catalogue.deps import SessionDep, SettingsDep, StorageDep
 from catalogue.errors import CatalogueError, InvalidInput, NotFound
-from catalogue.ingest import ingest_of
-from catalogue.models import AuditEvent, Partner, Role, User, Webhook, WebhookDelivery
+from catalogue.models import Role, User
 from catalogue.models.delivery import (
     AuditAction,
     AuditEventPublic,
@@ -35,7 +33,7 @@ from catalogue.models.delivery import (
     WebhookPublic,
 )
 from catalogue.rights import access
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
 from catalogue.storage import LocalStorage
 
 router = APIRouter(tags=["delivery"])
@@ -45,18 +43,6 @@ WebhookUser = Annotated[User, Depends(Allow(Role.admin, Role.partner))]
 _QUOTA: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorMessage, "description": "Daily quota reached; the message says which"}
 }
-
-
-def _partner_for(session: Session, user: User, partner_id: int | None) -> Partner:
-    """A partner asks for itself; staff name the partner they look through the eyes of."""
-    if access.is_partner(user):
-        return access.partner_of(session, user)
-    if partner_id is None:
-        raise InvalidInput("partner_id: staff name the partner whose view they want")
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise NotFound(f"partner {partner_id} not found")
-    return partner
 
 
 def _period(starts_on: date | None, ends_on: date | None) -> Period:
@@ -77,8 +63,7 @@ def read_partner_catalogue(
 ) -> PartnerCatalogue:
     """Titles licensed to the partner (an active window covering its territory now, or at some
     point of the requested period), with windows, renditions and audio/subtitle languages."""
-    partner = _partner_for(session, user, partner_id)
-    return partner_catalogue.build(session, partner, _period(starts_on, ends_on))
+    return partner_catalogue.as_seen_by(session, user, partner_id, _period(starts_on, ends_on))
 
 
 @router.post(
@@ -91,6 +76,7 @@ def create_link(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    storage: StorageDep,
     user: PartnerUser,
     asset_id: int,
     body: LinkCreate | None = None,
@@ -99,7 +85,6 @@ def create_link(
     playlist (segments and subtitles resolve under the same signed prefix), the MP4, every file.
     Local storage: `/d/{token}/{path}` served with HTTP Range; object storage: presigned URLs."""
     base = settings.delivery_public_url or str(request.base_url)
-    storage = ingest_of(request.app).storage
     lifetime = body.expires_in_s if body else None
     try:
         return links.issue(session, settings, storage, user, asset_id, lifetime, base)
@@ -118,7 +103,12 @@ def create_link(
 
 @router.api_route("/d/{token}/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def download(
-    request: Request, session: SessionDep, settings: SettingsDep, token: str, path: str
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    token: str,
+    path: str,
 ) -> Response:
     """Bytes behind a signed link. The token is the credential (players cannot send headers)."""
     engine = request.app.state.engine
@@ -126,7 +116,6 @@ def download(
     try:
         grant, key = links.resolve(session, settings, token, path)
         target = key
-        storage = ingest_of(request.app).storage
         if not storage.exists(key):
             raise NotFound("not found")
         wanted = served_bytes(request.headers.get("range"), storage.size(key))
@@ -162,16 +151,6 @@ def download(
     return RedirectResponse(url, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
 
 
-def _manifest(
-    session: Session, user: User, title_id: int, partner_id: int | None
-) -> DeliveryManifest:
-    title = access.visible_title(session, user, title_id)
-    partner = (
-        _partner_for(session, user, partner_id) if access.is_partner(user) or partner_id else None
-    )
-    return manifest.build(session, title, partner)
-
-
 @router.get("/titles/{title_id}/manifest", response_model=DeliveryManifest, responses=errors(404))
 def read_manifest(
     request: Request,
@@ -181,7 +160,7 @@ def read_manifest(
     partner_id: int | None = None,
 ) -> DeliveryManifest:
     """Every file of the title's renditions with size and SHA-256, languages and loudness."""
-    result = _manifest(session, user, title_id, partner_id)
+    result = manifest.as_seen_by(session, user, title_id, partner_id)
     audit.record(
         request.app.state.engine,
         action=AuditAction.manifest,
@@ -203,7 +182,7 @@ def read_manifest(
 def read_checksums(
     session: SessionDep, user: AnyUser, title_id: int, partner_id: int | None = None
 ) -> PlainTextResponse:
-    body = manifest.checksum_file(_manifest(session, user, title_id, partner_id).files)
+    body = manifest.checksum_file(manifest.as_seen_by(session, user, title_id, partner_id).files)
     return PlainTextResponse(body)
 
 
@@ -216,18 +195,10 @@ def read_checksums(
 )  # fmt: skip
 def read_ebucore(session: SessionDep, user: AnyUser, title_id: int) -> Response:
     """The title's descriptive metadata as EBUCore XML (urn:ebu:metadata-schema:ebucore)."""
-    title = access.visible_title(session, user, title_id)
-    return Response(to_xml(manifest.description(session, title)), media_type="application/xml")
+    return Response(manifest.ebucore_xml(session, user, title_id), media_type="application/xml")
 
 
 # --- webhooks ---------------------------------------------------------------------------------
-
-
-def _own_webhook(session: Session, user: User, webhook_id: int) -> Webhook:
-    hook = session.get(Webhook, webhook_id)
-    if hook is None or (access.is_partner(user) and hook.partner_id != user.partner_id):
-        raise NotFound(f"webhook {webhook_id} not found")
-    return hook
 
 
 @router.post(
@@ -241,34 +212,19 @@ def create_webhook(
 ) -> WebhookIssued:
     """Be told (signed POST) when a rendition or subtitle track of a licensed title is ready.
     Verify `Catalogue-Signature: t=...,v1=...` = HMAC-SHA256(secret, "<t>.<body>")."""
-    partner = access.partner_of(session, user)
-    webhooks.check_target(str(body.url), settings)
-    hook = Webhook(
-        partner_id=partner.id,  # type: ignore[arg-type]
-        url=str(body.url),
-        secret=webhooks.new_secret(),
-        events=[e.value for e in body.events],
-    )
-    session.add(hook)
-    session.commit()
-    session.refresh(hook)
-    return WebhookIssued.model_validate(hook, from_attributes=True)
+    return subscriptions.subscribe(session, settings, user, body)
 
 
 @router.get("/partner/webhooks", response_model=list[WebhookPublic], responses=errors())
 def list_webhooks(session: SessionDep, user: WebhookUser) -> list[WebhookPublic]:
-    statement = select(Webhook).order_by(col(Webhook.id))
-    if access.is_partner(user):
-        statement = statement.where(Webhook.partner_id == user.partner_id)
-    return [WebhookPublic.model_validate(h, from_attributes=True) for h in session.exec(statement)]
+    return subscriptions.visible_to(session, user)
 
 
 @router.delete(
     "/partner/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404)
 )
 def delete_webhook(session: SessionDep, user: WebhookUser, webhook_id: int) -> Response:
-    session.delete(_own_webhook(session, user, webhook_id))
-    session.commit()
+    subscriptions.unsubscribe(session, user, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -281,14 +237,7 @@ def list_deliveries(
     session: SessionDep, user: WebhookUser, webhook_id: int
 ) -> list[WebhookDeliveryPublic]:
     """Every delivery attempt, newest first, with the receiver's status code or the error."""
-    hook = _own_webhook(session, user, webhook_id)
-    rows = session.exec(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == hook.id)
-        .order_by(col(WebhookDelivery.id).desc())
-        .limit(200)
-    ).all()
-    return [WebhookDeliveryPublic.model_validate(r, from_attributes=True) for r in rows]
+    return subscriptions.deliveries(session, user, webhook_id)
 
 
 # --- audit ------------------------------------------------------------------------------------
@@ -303,11 +252,4 @@ def list_audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventPublic]:
     """Who fetched or was refused what, when; newest first."""
-    statement: Any = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
-    if partner_id is not None:
-        statement = statement.where(AuditEvent.partner_id == partner_id)
-    if action is not None:
-        statement = statement.where(AuditEvent.action == action)
-    return [
-        AuditEventPublic.model_validate(e, from_attributes=True) for e in session.exec(statement)
-    ]
+    return audit.events(session, partner_id, action, limit)

@@ -14,9 +14,10 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from catalogue.api.deps import STAFF, Allow, SessionDep, SettingsDep, current_user
 from catalogue.api.responses import errors
-from catalogue.errors import InvalidInput, NotFound
+from catalogue.auth.guards import ANY_ROLE, STAFF, Allow
+from catalogue.deps import SessionDep, SettingsDep
+from catalogue.errors import InvalidInput
 from catalogue.jobs import service
 from catalogue.models import Role, User
 from catalogue.models.jobs import TERMINAL, JobPage, JobPublic, JobStatus
@@ -28,17 +29,9 @@ SSE_POLL_S = 0.5
 SSE_KEEPALIVE_S = 15.0
 
 
-class HiddenUnless(Allow):
-    """Like Allow, but other roles get 404: for partners, jobs do not exist."""
-
-    def __call__(self, user: Annotated[User, Depends(current_user)]) -> User:
-        if user.role not in self.roles:
-            raise NotFound("not found")
-        return user
-
-
-JobViewer = Annotated[User, Depends(HiddenUnless(*STAFF))]
-JobOperator = Annotated[User, Depends(HiddenUnless(Role.admin, Role.editor))]
+# Other roles get 404: for partners, jobs do not exist (nor, for programmers, the job actions).
+JobViewer = Annotated[User, Depends(Allow(*STAFF, hide_from=ANY_ROLE))]
+JobOperator = Annotated[User, Depends(Allow(Role.admin, Role.editor, hide_from=ANY_ROLE))]
 
 
 @router.get("", response_model=JobPage, responses=errors(404))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlmodel import select
 
-from catalogue.api.deps import SessionDep
 from catalogue.api.responses import errors
 from catalogue.api.routes.jobs import JobViewer
+from catalogue.deps import SessionDep
 from catalogue.errors import NotFound
 from catalogue.models.assets import Asset
 from catalogue.models.renditions import (

@@ -9,13 +9,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
-from catalogue.api.deps import Programmer, SessionDep, Staff
 from catalogue.api.responses import errors
-from catalogue.errors import InvalidInput, NotFound
-from catalogue.models import RightsWindow, RightsWindowCountry, Title
+from catalogue.auth.guards import Programmer, Staff
+from catalogue.deps import SessionDep
+from catalogue.errors import InvalidInput
 from catalogue.models.rights import (
     AvailabilityPage,
     ImportReport,
@@ -28,7 +27,8 @@ from catalogue.models.rights import (
 from catalogue.rights import avails, store
 from catalogue.rights import service as rights_service
 from catalogue.rights.availability import Query as AvailabilityQuery
-from catalogue.rights.windows import Match, Period
+from catalogue.rights_core.periods import Period
+from catalogue.rights_core.windows import Match
 from catalogue.validation import country_code, language_tag
 
 router = APIRouter(tags=["rights"])
@@ -45,18 +45,9 @@ def list_windows(
     window_status: Annotated[WindowStatus | None, Query(alias="status")] = None,
     contract_ref: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[WindowPublic]:
-    statement = select(RightsWindow).order_by(col(RightsWindow.title_id), col(RightsWindow.id))
-    if title_id is not None:
-        statement = statement.where(RightsWindow.title_id == title_id)
-    if country:
-        code = _country(country)
-        here = select(RightsWindowCountry.window_id).where(RightsWindowCountry.country == code)
-        statement = statement.where(col(RightsWindow.id).in_(here))
-    if window_status:
-        statement = statement.where(RightsWindow.status == window_status)
-    if contract_ref:
-        statement = statement.where(RightsWindow.contract_ref == contract_ref)
-    return store.to_public(session, session.exec(statement).all())
+    code = _country(country) if country else None
+    rows = store.find(session, title_id, code, window_status, contract_ref)
+    return store.to_public(session, rows)
 
 
 @router.post(
@@ -81,11 +72,7 @@ def replace_window(
     session: SessionDep, user: Programmer, window_id: int, body: WindowUpdate
 ) -> WindowPublic:
     """Replace a window's terms (e.g. set status to `terminated`)."""
-    row = store.get(session, window_id)
-    store.save(session, body, row.title_id, row)
-    session.commit()
-    session.refresh(row)
-    return store.to_public(session, [row])[0]
+    return store.to_public(session, [store.replace(session, window_id, body)])[0]
 
 
 @router.delete(
@@ -98,12 +85,7 @@ def delete_window(session: SessionDep, user: Programmer, window_id: int) -> Resp
 
 @router.get("/titles/{title_id}/rights", response_model=list[WindowPublic], responses=errors(404))
 def title_windows(session: SessionDep, user: Staff, title_id: int) -> list[WindowPublic]:
-    if session.get(Title, title_id) is None:
-        raise NotFound(f"title {title_id} not found")
-    rows = session.exec(
-        select(RightsWindow).where(RightsWindow.title_id == title_id).order_by(col(RightsWindow.id))
-    ).all()
-    return store.to_public(session, rows)
+    return store.of_title(session, title_id)
 
 
 @router.get("/availability", response_model=AvailabilityPage, responses=errors())

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from catalogue import titles
-from catalogue.api.deps import AnyUser, Editor, SessionDep, SettingsDep
 from catalogue.api.responses import errors
+from catalogue.auth.guards import AnyUser, Editor
+from catalogue.deps import SessionDep, SettingsDep, StorageDep
 from catalogue.errors import InvalidInput
 from catalogue.jobs import enqueue
 from catalogue.jobs import service as jobs_service
@@ -29,7 +29,7 @@ from catalogue.models.subtitles import (
     SubtitleTrackUpdate,
     TrackStatusChange,
 )
-from catalogue.storage import make_storage
+from catalogue.rights import access
 from catalogue.subtitles import burnin, extraction, files, tracks
 from catalogue.subtitles.upload import read_subtitle_form
 from catalogue.validation import language_tag
@@ -83,7 +83,7 @@ _MULTIPART_BODY: dict[str, Any] = {
 
 
 def _title(session: SessionDep, user: Any, title_id: int) -> Title:
-    return titles.get_visible(session, user, title_id)
+    return access.visible_title(session, user, title_id)
 
 
 def _track(session: SessionDep, user: Any, title_id: int, track_id: int) -> SubtitleTrack:
@@ -111,7 +111,12 @@ def list_subtitles(
     openapi_extra=_MULTIPART_BODY,
 )
 async def upload_subtitles(
-    request: Request, session: SessionDep, settings: SettingsDep, user: Editor, title_id: TitleId
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    user: Editor,
+    title_id: TitleId,
 ) -> SubtitleTrackPublic:
     """Attach a subtitle file in one language and kind. It is stored as normalised WebVTT beside
     the original, and checked (QC); the track starts as a draft."""
@@ -122,7 +127,7 @@ async def upload_subtitles(
     label = _label(form.fields.get("label"))
     source = tracks.parse_upload(form.data, form.filename, language)
     track = tracks.create_track(
-        session, make_storage(settings), settings, user.id, title, language, kind, label, source
+        session, storage, settings, user.id, title, language, kind, label, source
     )
     return tracks.to_public(track)
 
@@ -134,11 +139,11 @@ async def upload_subtitles(
     responses={200: {"content": {"text/vtt": {}}}, **errors(404)},
 )
 def download_vtt(
-    session: SessionDep, settings: SettingsDep, user: AnyUser, title_id: TitleId, track_id: TrackId
+    session: SessionDep, storage: StorageDep, user: AnyUser, title_id: TitleId, track_id: TrackId
 ) -> Response:
     """The normalised WebVTT of the track's current revision (sidecar file)."""
     track = _track(session, user, title_id, track_id)
-    text = to_webvtt(files.load_vtt(make_storage(settings), track.vtt_key))
+    text = to_webvtt(files.load_vtt(storage, track.vtt_key))
     return _attachment(text, "text/vtt; charset=utf-8", track, "vtt")
 
 
@@ -148,11 +153,11 @@ def download_vtt(
     responses={200: {"content": {"application/x-subrip": {}}}, **errors(404)},
 )
 def download_srt(
-    session: SessionDep, settings: SettingsDep, user: AnyUser, title_id: TitleId, track_id: TrackId
+    session: SessionDep, storage: StorageDep, user: AnyUser, title_id: TitleId, track_id: TrackId
 ) -> Response:
     """The track's current revision as SubRip, UTF-8 (sidecar file for older players)."""
     track = _track(session, user, title_id, track_id)
-    text = to_srt(files.load_vtt(make_storage(settings), track.vtt_key))
+    text = to_srt(files.load_vtt(storage, track.vtt_key))
     return _attachment(text, "application/x-subrip; charset=utf-8", track, "srt")
 
 
@@ -162,11 +167,11 @@ def download_srt(
     responses={200: {"content": {"application/octet-stream": {}}}, **errors(404)},
 )
 def download_original(
-    session: SessionDep, settings: SettingsDep, user: AnyUser, title_id: TitleId, track_id: TrackId
+    session: SessionDep, storage: StorageDep, user: AnyUser, title_id: TitleId, track_id: TrackId
 ) -> Response:
     """The file as it was uploaded (or extracted), byte for byte."""
     track = _track(session, user, title_id, track_id)
-    data = files.get_bytes(make_storage(settings), track.original_key)
+    data = files.get_bytes(storage, track.original_key)
     extension = track.original_key.rsplit(".", 1)[-1]
     return _attachment(data, "application/octet-stream", track, f"original.{extension}")
 
@@ -203,11 +208,11 @@ def update_subtitle_track(
     responses=errors(404, 409),
 )
 def delete_subtitle_track(
-    session: SessionDep, settings: SettingsDep, user: Editor, title_id: TitleId, track_id: TrackId
+    session: SessionDep, storage: StorageDep, user: Editor, title_id: TitleId, track_id: TrackId
 ) -> Response:
     """Delete a draft track with its revisions and files; unpublish a published one first."""
     track = _track(session, user, title_id, track_id)
-    tracks.delete_track(session, make_storage(settings), track)
+    tracks.delete_track(session, storage, track)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -221,6 +226,7 @@ async def replace_subtitle_file(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    storage: StorageDep,
     user: Editor,
     title_id: TitleId,
     track_id: TrackId,
@@ -230,7 +236,6 @@ async def replace_subtitle_file(
     track = _track(session, user, title_id, track_id)
     form = await read_subtitle_form(request, settings.subtitle_max_bytes)
     source = tracks.parse_upload(form.data, form.filename, track.language)
-    storage = make_storage(settings)
     return tracks.to_public(tracks.replace_file(session, storage, settings, user.id, track, source))
 
 
@@ -242,6 +247,7 @@ async def replace_subtitle_file(
 def shift_subtitles(
     session: SessionDep,
     settings: SettingsDep,
+    storage: StorageDep,
     user: Editor,
     title_id: TitleId,
     track_id: TrackId,
@@ -249,7 +255,6 @@ def shift_subtitles(
 ) -> SubtitleTrackPublic:
     """Move every cue by `offset_ms` (a new revision). Cues moved before 0 are dropped or cut."""
     track = _track(session, user, title_id, track_id)
-    storage = make_storage(settings)
     try:
         result = shift(files.load_vtt(storage, track.vtt_key), body.offset_ms)
     except TimingError as error:
@@ -273,6 +278,7 @@ def shift_subtitles(
 def convert_subtitle_frame_rate(
     session: SessionDep,
     settings: SettingsDep,
+    storage: StorageDep,
     user: Editor,
     title_id: TitleId,
     track_id: TrackId,
@@ -283,7 +289,6 @@ def convert_subtitle_frame_rate(
     if body.from_rate == body.to_rate:
         raise InvalidInput("to_rate: equals from_rate; nothing to convert")
     track = _track(session, user, title_id, track_id)
-    storage = make_storage(settings)
     try:
         converted = convert_frame_rate(
             files.load_vtt(storage, track.vtt_key), _RATES[body.from_rate], _RATES[body.to_rate]
@@ -317,11 +322,16 @@ def list_revisions(
     "/{title_id}/subtitles/{track_id}/qc", response_model=SubtitleTrackPublic, responses=errors(404)
 )
 def rerun_qc(
-    session: SessionDep, settings: SettingsDep, user: Editor, title_id: TitleId, track_id: TrackId
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    user: Editor,
+    title_id: TitleId,
+    track_id: TrackId,
 ) -> SubtitleTrackPublic:
     """Check the track again with today's thresholds and the master's duration."""
     track = _track(session, user, title_id, track_id)
-    return tracks.to_public(tracks.rerun_qc(session, make_storage(settings), settings, track))
+    return tracks.to_public(tracks.rerun_qc(session, storage, settings, track))
 
 
 @router.post(
@@ -332,6 +342,7 @@ def rerun_qc(
 def change_track_status(
     session: SessionDep,
     settings: SettingsDep,
+    storage: StorageDep,
     user: Editor,
     title_id: TitleId,
     track_id: TrackId,
@@ -340,7 +351,6 @@ def change_track_status(
     """Publish (refused with 409 listing the QC errors that block it) or unpublish. Published
     tracks are delivered in HLS and the master playlists are rewritten."""
     track = _track(session, user, title_id, track_id)
-    storage = make_storage(settings)
     return tracks.to_public(tracks.change_status(session, storage, settings, track, body.status))
 
 
@@ -360,7 +370,9 @@ def extract_embedded(
         raise InvalidInput(f"asset_id: asset {body.asset_id} is not a master of title {title.id}")
     if asset.state != "ready":
         raise InvalidInput(f"asset_id: asset {asset.id} is {asset.state}; wait until it is ready")
-    job = enqueue(session, extraction.JOB_KIND, {"asset_id": asset.id, "user_id": user.id})
+    job = enqueue(
+        session, extraction.KIND, extraction.HANDLER, {"asset_id": asset.id, "user_id": user.id}
+    )
     session.commit()
     session.refresh(job)
     return jobs_service.to_public(job)

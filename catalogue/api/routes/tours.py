@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import ValidationError
 
-from catalogue.api.deps import STAFF, AnyUser, SessionDep, SettingsDep, current_user
 from catalogue.api.responses import errors
-from catalogue.api.routes.jobs import HiddenUnless
-from catalogue.errors import Forbidden, InvalidInput, NotFound
+from catalogue.auth.guards import STAFF, Allow, AnyUser
+from catalogue.deps import SessionDep, SettingsDep
+from catalogue.errors import InvalidInput
 from catalogue.jobs import service as jobs_service
 from catalogue.models import Role, User
 from catalogue.models.jobs import JobPublic
@@ -37,20 +37,9 @@ from catalogue.tours.inputs import Inputs
 router = APIRouter(tags=["tours"])
 
 
-class PlanGuard(HiddenUnless):
-    """For partners plans do not exist (404); staff without the role get 403."""
-
-    def __call__(self, user: Annotated[User, Depends(current_user)]) -> User:
-        if user.role == Role.partner:
-            raise NotFound("not found")
-        if user.role not in self.roles:
-            allowed = ", ".join(sorted(self.roles))
-            raise Forbidden(f"role {user.role} may not do this; allowed: {allowed}")
-        return user
-
-
-PlanReader = Annotated[User, Depends(PlanGuard(*STAFF))]
-PlanWriter = Annotated[User, Depends(PlanGuard(Role.admin, Role.programmer))]
+# For partners plans do not exist (404); staff without the role get 403.
+PlanReader = Annotated[User, Depends(Allow(*STAFF, hide_from=[Role.partner]))]
+PlanWriter = Annotated[User, Depends(Allow(Role.admin, Role.programmer, hide_from=[Role.partner]))]
 
 
 class Accepted(PlanSummary):

@@ -18,10 +18,11 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from catalogue.api.deps import Editor, SessionDep
 from catalogue.api.responses import ErrorMessage, errors
+from catalogue.auth.guards import Editor
+from catalogue.deps import SessionDep, SettingsDep
 from catalogue.errors import CatalogueError, NotAuthenticated
-from catalogue.ingest import ingest_of, tus
+from catalogue.ingest import Ingest, IngestDep, tus
 from catalogue.ingest import uploads as service
 from catalogue.ingest.staging import StagedPatch
 from catalogue.models import Upload
@@ -85,9 +86,8 @@ TusVersion = Annotated[str | None, Header(alias="Tus-Resumable")]
 @router.options(
     "", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=errors()
 )
-def discover(user: Editor, request: Request) -> Response:
+def discover(user: Editor, settings: SettingsDep) -> Response:
     """What this tus server supports: version, extensions, size limit, checksum algorithms."""
-    settings = ingest_of(request.app).settings
     return Response(
         status_code=status.HTTP_204_NO_CONTENT,
         headers={
@@ -126,6 +126,7 @@ _TUS_HEADERS = {"Tus-Resumable": _header("1.0.0")}
 async def create(
     request: Request,
     session: SessionDep,
+    ingest: IngestDep,
     user: Editor,
     tus_resumable: TusVersion = None,
     upload_length: Annotated[str | None, Header(alias="Upload-Length")] = None,
@@ -141,14 +142,13 @@ async def create(
     """Start an upload of `Upload-Length` bytes for a title; the answer's `Location` is its URL.
     With a body (`Content-Type: application/offset+octet-stream`) the first bytes come along."""
     tus.require_version(tus_resumable)
-    ingest = ingest_of(request.app)
     length = tus.parse_integer("Upload-Length", upload_length)
     wanted = service.UploadRequest.from_metadata(tus.parse_metadata(upload_metadata))
     upload = await run_in_threadpool(service.create_upload, session, ingest, user, length, wanted)
     headers = {"Location": f"{request.scope.get('root_path', '')}/uploads/{upload.id}"}
     if request.headers.get("content-type"):
         try:
-            upload = await _append(request, session, upload, 0, upload_checksum)
+            upload = await _append(request, session, ingest, upload, 0, upload_checksum)
         except tus.TooLarge:
             raise
         except CatalogueError as error:  # the upload exists: the client resumes from its offset
@@ -174,15 +174,15 @@ async def create(
     },
 )
 def offset(
-    request: Request,
     session: SessionDep,
+    ingest: IngestDep,
     user: Editor,
     upload_id: str,
     tus_resumable: TusVersion = None,
 ) -> Response:
     """How many bytes the server has: resume from `Upload-Offset`."""
     tus.require_version(tus_resumable)
-    upload = service.get_own(session, ingest_of(request.app), user, upload_id)
+    upload = service.get_own(session, ingest, user, upload_id)
     return Response(
         status_code=200,
         headers={
@@ -204,6 +204,7 @@ def offset(
 async def append(
     request: Request,
     session: SessionDep,
+    ingest: IngestDep,
     user: Editor,
     upload_id: str,
     tus_resumable: TusVersion = None,
@@ -215,10 +216,8 @@ async def append(
     tus.require_version(tus_resumable)
     tus.require_offset_content_type(request.headers.get("content-type"))
     at = tus.parse_integer("Upload-Offset", upload_offset)
-    upload = await run_in_threadpool(
-        service.get_own, session, ingest_of(request.app), user, upload_id
-    )
-    upload = await _append(request, session, upload, at, upload_checksum)
+    upload = await run_in_threadpool(service.get_own, session, ingest, user, upload_id)
+    upload = await _append(request, session, ingest, upload, at, upload_checksum)
     return Response(
         status_code=204, headers={"Upload-Offset": str(upload.offset), **_state_headers(upload)}
     )
@@ -231,23 +230,26 @@ async def append(
     responses=_TUS_ERRORS,
 )
 def terminate(
-    request: Request,
     session: SessionDep,
+    ingest: IngestDep,
     user: Editor,
     upload_id: str,
     tus_resumable: TusVersion = None,
 ) -> Response:
     """Abandon an upload: its bytes are removed (a finished upload's asset stays)."""
     tus.require_version(tus_resumable)
-    ingest = ingest_of(request.app)
     service.terminate(session, ingest, service.get_own(session, ingest, user, upload_id))
     return Response(status_code=204)
 
 
 async def _append(
-    request: Request, session: SessionDep, upload: Upload, at: int, checksum_header: str | None
+    request: Request,
+    session: SessionDep,
+    ingest: Ingest,
+    upload: Upload,
+    at: int,
+    checksum_header: str | None,
 ) -> Upload:
-    ingest = ingest_of(request.app)
     checksum = tus.parse_checksum(checksum_header) if checksum_header else None
     declared = request.headers.get("content-length")
     content_length = tus.parse_integer("Content-Length", declared) if declared else None

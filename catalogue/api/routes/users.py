@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlmodel import select
 
-from catalogue import accounts
-from catalogue.api.deps import Admin, AnyUser, SessionDep
+from catalogue.accounts import service as accounts
 from catalogue.api.responses import errors
-from catalogue.models import User
+from catalogue.auth.guards import Admin, AnyUser
+from catalogue.deps import SessionDep
 from catalogue.models.accounts import (
     TokenCreate,
     TokenIssued,
@@ -17,7 +16,6 @@ from catalogue.models.accounts import (
     UserPublic,
     UserUpdate,
 )
-from catalogue.security import hash_password
 
 router = APIRouter(tags=["users"])
 
@@ -50,7 +48,7 @@ def revoke_my_token(session: SessionDep, user: AnyUser, token_id: int) -> TokenP
 
 @router.get("/users", response_model=list[UserPublic], responses=errors())
 def list_users(session: SessionDep, user: Admin) -> list[UserPublic]:
-    return [UserPublic(**u.model_dump()) for u in session.exec(select(User).order_by(User.id))]  # type: ignore[arg-type]
+    return [UserPublic(**u.model_dump()) for u in accounts.list_users(session)]
 
 
 @router.post(
@@ -68,17 +66,7 @@ def read_user(session: SessionDep, user: Admin, user_id: int) -> UserPublic:
 @router.patch("/users/{user_id}", response_model=UserPublic, responses=errors(404))
 def update_user(session: SessionDep, user: Admin, user_id: int, body: UserUpdate) -> UserPublic:
     """Rename, disable (is_active=false refuses all its tokens) or set a password."""
-    target = accounts.get_user(session, user_id)
-    changes = body.model_dump(exclude_unset=True)
-    if "password" in changes:
-        password = changes.pop("password")
-        target.password_hash = hash_password(password) if password else None
-    for key, value in changes.items():
-        setattr(target, key, value)
-    session.add(target)
-    session.commit()
-    session.refresh(target)
-    return UserPublic(**target.model_dump())
+    return UserPublic(**accounts.update_user(session, user_id, body).model_dump())
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenPublic], responses=errors(404))

@@ -78,7 +78,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("title", schema=None) as batch_op:
-        batch_op.create_index("ix_title_listing", ["parent_id", "kind", "production_year"], unique=False)
+        batch_op.create_index(
+            "ix_title_listing", ["parent_id", "kind", "production_year"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_title_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_title_kind"), ["kind"], unique=False)
         batch_op.create_index(

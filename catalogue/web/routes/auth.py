@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import select
 
-from catalogue.api.deps import SessionDep, user_for_token
+from catalogue.accounts import service as accounts
+from catalogue.auth import cookies
+from catalogue.auth.tokens import user_for_token
+from catalogue.deps import SessionDep
 from catalogue.errors import CatalogueError, Forbidden
 from catalogue.models import User
-from catalogue.security import verify_password
 from catalogue.web import i18n
-from catalogue.web import session as web_session
 from catalogue.web.pages import (
     PREFIX,
     SIGN_IN,
@@ -60,7 +60,7 @@ def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """A login form posted from another site is refused (login CSRF)."""
-    if not web_session.same_origin(request):
+    if not cookies.same_origin(request):
         raise Forbidden("cross-site sign-in refused: use the catalogue's own sign-in page")
     gettext = i18n.translations(language_of(request, None)).gettext
     user: User | None = None
@@ -72,26 +72,21 @@ def sign_in(
                 request, gettext("This token is unknown, revoked or expired."), next, 401
             )
     elif username.strip() and password:
-        found = session.exec(select(User).where(User.username == username.strip())).first()
-        if (
-            found is None
-            or not found.is_active
-            or not verify_password(password, found.password_hash)
-        ):
+        user = accounts.signed_in(session, username.strip(), password)
+        if user is None:
             return _sign_in_page(request, gettext("Wrong user name or password."), next, 401)
-        user = found
     else:
         return _sign_in_page(
             request, gettext("Enter an API token, or a user name and a password."), next, 422
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
-        web_session.COOKIE_NAME,
-        web_session.issue(request.app.state.settings, user),
-        max_age=web_session.LIFETIME_S,
+        cookies.COOKIE_NAME,
+        cookies.issue(request.app.state.settings, user),
+        max_age=cookies.LIFETIME_S,
         path="/",
         httponly=True,
-        secure=web_session.secure_cookie(request),
+        secure=cookies.secure_cookie(request),
         samesite="lax",
     )
     return response
@@ -101,11 +96,11 @@ def sign_in(
 def sign_out(
     request: Request, user: AnyPage, csrf_token: Annotated[str, Form(max_length=200)] = ""
 ) -> Response:
-    found = web_session.from_request(request)
+    found = cookies.from_request(request)
     assert found is not None  # the guard found the session
-    web_session.check_unsafe(request, found, csrf_token)
+    cookies.check_unsafe(request, found, csrf_token)
     response = RedirectResponse(SIGN_IN, status_code=303)
-    response.delete_cookie(web_session.COOKIE_NAME, path="/")
+    response.delete_cookie(cookies.COOKIE_NAME, path="/")
     return response
 
 
@@ -118,17 +113,15 @@ def choose_language(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Remembered in a cookie, and as the user's own setting when signed in."""
-    if not web_session.same_origin(request):
+    if not cookies.same_origin(request):
         raise Forbidden("cross-site request refused: send it from the catalogue's own pages")
     chosen = i18n.supported(language) or i18n.DEFAULT
     user = viewer(request, session)
     if user is not None:
-        found = web_session.from_request(request)
+        found = cookies.from_request(request)
         assert found is not None
-        web_session.check_unsafe(request, found, csrf_token)
-        user.locale = chosen
-        session.add(user)
-        session.commit()
+        cookies.check_unsafe(request, found, csrf_token)
+        accounts.set_locale(session, user, chosen)
     target = next if next == SIGN_IN or next.startswith(f"{SIGN_IN}?") else _safe_next(next)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
@@ -137,6 +130,6 @@ def choose_language(
         max_age=365 * 86400,
         path="/",
         samesite="lax",
-        secure=web_session.secure_cookie(request),
+        secure=cookies.secure_cookie(request),
     )
     return response

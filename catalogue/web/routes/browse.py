@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from catalogue import titles as service
-from catalogue.api.deps import SessionDep, SettingsDep
+from catalogue.deps import SessionDep, SettingsDep
 from catalogue.models import Role, TitleKind, TitleStatus
+from catalogue.models.titles import TitlePublic
+from catalogue.rights import access
 from catalogue.subtitles import tracks
-from catalogue.titles import TitleFilters, TitleSort
-from catalogue.validation import language_tag
+from catalogue.titles import service
+from catalogue.titles.filters import FilterProblems, TitleSort, from_form
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, AnyPage, PageRoute, language_of, render
 
@@ -24,61 +23,21 @@ def home() -> Response:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
-def _number(value: str | None) -> int | None:
-    # Empty form fields arrive as "": a filter left blank is no filter.
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 @router.get(f"{PREFIX}/", response_class=HTMLResponse)
 def catalogue_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    user: AnyPage,
-    q: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query(max_length=20)] = "",
-    status: Annotated[str, Query(max_length=20)] = "",
-    year_from: Annotated[str, Query(max_length=4)] = "",
-    year_to: Annotated[str, Query(max_length=4)] = "",
-    language: Annotated[str, Query(max_length=35)] = "",
-    campaign: Annotated[str, Query(max_length=80)] = "",
-    tag: Annotated[str, Query(max_length=64)] = "",
-    sort: Annotated[str, Query(max_length=20)] = "",
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    request: Request, session: SessionDep, settings: SettingsDep, user: AnyPage
 ) -> HTMLResponse:
-    """The same filters as GET /titles; a wrong value is named on the page, not a 422."""
+    """The same filters as GET /titles, from a form: a blank or unusable value is no filter, and
+    filters that do not hold together are named on the page, not answered with a 422."""
+    filters = from_form(request.query_params)
     problems: list[str] = []
-    language_value: str | None = None
-    if language.strip():
-        try:
-            language_value = language_tag(language.strip())
-        except ValueError as error:
-            problems.append(f"language: {error}")
-    first, last = _number(year_from), _number(year_to)
-    if first and last and first > last:
-        problems.append("year_from is after year_to")
-    filters = TitleFilters(
-        kind=TitleKind(kind) if kind in TitleKind.__members__ else None,
-        status=TitleStatus(status) if status in TitleStatus.__members__ else None,
-        year_from=first,
-        year_to=last,
-        language=language_value,
-        campaign=campaign.strip() or None,
-        tag=tag.strip() or None,
-        q=q.strip() or None,
-    )
-    chosen = (
-        TitleSort(sort)
-        if sort in {s.value for s in TitleSort}
-        else (TitleSort.relevance if filters.q else TitleSort.updated_desc)
-    )
-    items, total = [], 0
-    if not problems:
-        rows, total = service.list_titles(
-            session, user, filters, chosen, settings.page_size_default, offset
-        )
-        items = service.to_public(session, rows)
+    items: list[TitlePublic] = []
+    total = 0
+    try:
+        page = service.list_page(session, user, filters, settings)
+        items, total = page.items, page.total
+    except FilterProblems as refused:
+        problems = refused.problems
     renditions = views.renditions_by_title(session, [t.id for t in items])
     posters = {title_id: views.media_url(r, r.poster_key) for title_id, r in renditions.items()}
     lang = language_of(request, user)
@@ -90,7 +49,7 @@ def catalogue_page(
         texts={t.id: views.in_language(t, lang) for t in items},
         posters=posters,
         total=total,
-        offset=offset,
+        offset=filters.offset,
         page_size=settings.page_size_default,
         problems=problems,
         query=dict(request.query_params),
@@ -103,13 +62,11 @@ def catalogue_page(
 
 @router.get(f"{PREFIX}/titles/{{title_id}}", response_class=HTMLResponse)
 def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: int) -> HTMLResponse:
-    row = service.get_visible(session, user, title_id)
+    row = access.visible_title(session, user, title_id)
     title = service.to_public(session, [row])[0]
     series = None
     if title.parent_id is not None:
-        series = service.to_public(session, [service.get_visible(session, user, title.parent_id)])[
-            0
-        ]
+        series = service.read(session, user, title.parent_id)
     episodes = service.to_public(session, service.episodes_of(session, user, row))
     subtitle_tracks = (
         [tracks.to_public(t) for t in tracks.list_tracks(session, user, row)]

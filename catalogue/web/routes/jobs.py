@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from catalogue.api.deps import SessionDep
+from catalogue.deps import SessionDep
 from catalogue.jobs import service
 from catalogue.models import JobStatus
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, render

@@ -12,11 +12,10 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlmodel import select
 
-from catalogue import titles
-from catalogue.api.deps import SessionDep, SettingsDep
+from catalogue.deps import SessionDep, StorageDep
 from catalogue.errors import NotFound
 from catalogue.models import Asset, RenditionFile, RenditionSet
-from catalogue.storage import make_storage
+from catalogue.rights import access
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, AnyPage, PageRoute
 
@@ -39,7 +38,7 @@ def _type(path: str) -> str:
 
 @router.get("/{asset_id}/{path:path}", response_model=None)
 def rendition_file(
-    session: SessionDep, settings: SettingsDep, user: AnyPage, asset_id: int, path: str
+    session: SessionDep, storage: StorageDep, user: AnyPage, asset_id: int, path: str
 ) -> Response:
     found = session.exec(
         select(RenditionSet, RenditionFile, Asset)
@@ -51,10 +50,9 @@ def rendition_file(
         raise NotFound(f"asset {asset_id} has no rendition file {path}")
     rendition, file, asset = found
     if not views.may_see_media(user):
-        titles.get_visible(session, user, asset.title_id)
+        access.visible_title(session, user, asset.title_id)
         if file.key != rendition.poster_key:
             raise NotFound(f"asset {asset_id} has no rendition file {path}")
-    storage = make_storage(settings)
     url = storage.presigned_url(file.key, expires_s=600)
     if url:
         return RedirectResponse(url, status_code=307)

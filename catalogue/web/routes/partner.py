@@ -7,27 +7,18 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, col, select
 
-from catalogue.api.deps import SessionDep
 from catalogue.delivery import catalogue as partner_catalogue
-from catalogue.models import Partner, Webhook
+from catalogue.delivery import subscriptions
+from catalogue.deps import SessionDep
 from catalogue.models.delivery import WebhookEvent
 from catalogue.rights import access
-from catalogue.rights.windows import Period
+from catalogue.rights_core.periods import Period
 from catalogue.tours import store as tours_store
 from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, render
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 SOON_DAYS = 180
-
-
-def _webhooks(session: Session, partner: Partner) -> list[Webhook]:
-    return list(
-        session.exec(
-            select(Webhook).where(Webhook.partner_id == partner.id).order_by(col(Webhook.id))
-        ).all()
-    )
 
 
 @router.get("/partner", response_class=HTMLResponse)
@@ -45,7 +36,7 @@ def partner_page(request: Request, session: SessionDep, user: PartnerPage) -> HT
         now=now.items,
         soon=[entry for entry in ahead.items if entry.title_id not in licensed],
         soon_until=today + timedelta(SOON_DAYS),
-        webhooks=_webhooks(session, partner),
+        webhooks=subscriptions.of_partner(session, partner),
         screenings=tours_store.partner_screenings(session, partner.id),
         events=list(WebhookEvent),
     )

@@ -9,11 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import col, select
 
-from catalogue.api.deps import SessionDep
-from catalogue.models import Role, Title, TitleStatus, User, Venue
+from catalogue.deps import SessionDep
+from catalogue.models import Role, User
 from catalogue.models.tours import PlanState
+from catalogue.partners import service as partners_service
+from catalogue.titles import service as titles_service
 from catalogue.tours import store
 from catalogue.web import calendar_view
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, render
@@ -36,11 +37,7 @@ def plans_page(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
     plans, total = store.list_plans(session, None, PAGE, offset)
-    titles = session.exec(
-        select(Title)
-        .where(Title.status == TitleStatus.published, col(Title.parent_id).is_(None))
-        .order_by(col(Title.original_title))
-    ).all()
+    titles = titles_service.published(session)
     return render(
         request,
         "planner.html",
@@ -62,13 +59,8 @@ def plans_page(
 def plan_page(request: Request, session: SessionDep, user: StaffPage, plan_id: int) -> HTMLResponse:
     plan = store.to_public(session, store.get(session, plan_id))
     title_ids = set(plan.title_ids) | {r.title_id for r in plan.left_out if r.title_id}
-    titles = {
-        t.id: t.original_title
-        for t in session.exec(select(Title).where(col(Title.id).in_(title_ids))).all()
-    }
-    venues = session.exec(
-        select(Venue).where(col(Venue.country).in_(plan.countries)).order_by(col(Venue.name))
-    ).all()
+    titles = titles_service.names(session, title_ids)
+    venues = partners_service.venues_in(session, plan.countries)
     return render(
         request,
         "plan.html",

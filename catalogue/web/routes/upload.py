@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from catalogue import titles as service
-from catalogue.api.deps import SessionDep, SettingsDep
+from catalogue.deps import SessionDep, SettingsDep
 from catalogue.models import AssetKind
 from catalogue.models.subtitles import SubtitleKind
+from catalogue.rights import access
 from catalogue.subtitles import tracks
+from catalogue.titles import service
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, EditorPage, PageRoute, language_of, render
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False
 def upload_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: EditorPage, title_id: int
 ) -> HTMLResponse:
-    row = service.get_visible(session, user, title_id)
+    row = access.visible_title(session, user, title_id)
     title = service.to_public(session, [row])[0]
     return render(
         request,

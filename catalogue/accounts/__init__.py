@@ -1,0 +1,1 @@
+"""Users and their API tokens: shared by the API, the pages and the CLI."""

@@ -1,0 +1,3 @@
+"""Who is calling and what they may do: bearer tokens (`tokens`), the pages' signed session
+cookie and CSRF (`cookies`), password and token hashing (`hashing`), and the one role guard with
+its aliases (`guards`). It knows neither the API nor the pages that use it."""

@@ -1,0 +1,35 @@
+"""Bearer tokens: the user behind an `Authorization: Bearer cat_...` header."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from catalogue.auth.hashing import token_hash
+from catalogue.errors import NotAuthenticated
+from catalogue.models import ApiToken, User
+from catalogue.models.types import utcnow
+
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def user_for_token(session: Session, secret: str) -> User:
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
+    now = utcnow()
+    if (
+        token is None
+        or token.revoked_at is not None
+        or (token.expires_at and token.expires_at <= now)
+    ):
+        raise NotAuthenticated("token is unknown, revoked or expired")
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("the token's user is disabled")
+    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+        # Touch rarely: a write per request would serialise readers on SQLite.
+        token.last_used_at = now
+        session.add(token)
+        session.commit()
+        session.refresh(user)
+    return user

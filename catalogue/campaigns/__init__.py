@@ -1,0 +1,1 @@
+"""Campaigns and collections that group titles."""

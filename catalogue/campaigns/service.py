@@ -1,0 +1,70 @@
+"""Campaigns: listing with their title counts, creating, editing, deleting."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.models import Campaign, TitleCampaign
+from catalogue.models.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
+
+
+def to_public(session: Session, campaigns: list[Campaign]) -> list[CampaignPublic]:
+    counts: dict[int, int] = dict(
+        session.exec(
+            select(TitleCampaign.campaign_id, func.count()).group_by(col(TitleCampaign.campaign_id))
+        ).all()
+    )
+    return [
+        CampaignPublic(**c.model_dump(), title_count=counts.get(c.id or 0, 0)) for c in campaigns
+    ]
+
+
+def get(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"campaign {campaign_id} not found")
+    return campaign
+
+
+def list_all(session: Session) -> list[CampaignPublic]:
+    return to_public(session, list(session.exec(select(Campaign).order_by(col(Campaign.name)))))
+
+
+def read(session: Session, campaign_id: int) -> CampaignPublic:
+    return to_public(session, [get(session, campaign_id)])[0]
+
+
+def create(session: Session, data: CampaignCreate) -> CampaignPublic:
+    campaign = Campaign(**data.model_dump())
+    session.add(campaign)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a campaign with slug {data.slug!r} already exists") from None
+    session.refresh(campaign)
+    return to_public(session, [campaign])[0]
+
+
+def update(session: Session, campaign_id: int, data: CampaignUpdate) -> CampaignPublic:
+    campaign = get(session, campaign_id)
+    changes = data.model_dump(exclude_unset=True)
+    starts = changes.get("starts_on", campaign.starts_on)
+    ends = changes.get("ends_on", campaign.ends_on)
+    if starts and ends and ends < starts:
+        raise InvalidInput("ends_on is before starts_on")
+    for key, value in changes.items():
+        setattr(campaign, key, value)
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return to_public(session, [campaign])[0]
+
+
+def delete(session: Session, campaign_id: int) -> None:
+    """Its titles stay; they just leave the campaign."""
+    session.delete(get(session, campaign_id))
+    session.commit()

@@ -1,0 +1,202 @@
+"""The "transcode_asset" job: an asset's master in, its published rendition set and rows out,
+then its subtitle groups delivered again (the next media step).
+
+Crash-safe and idempotent: FFmpeg writes into a per-asset workspace that the next attempt wipes
+first (sweeping a killed attempt's files); storage publishes from there once (local: a move,
+S3: an upload), the master playlist last, and the rows are upserted by asset and path, so
+running the job twice leaves the same rows and the same keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from sqlmodel import Session, select
+
+from catalogue.jobs import (
+    Handler,
+    JobContext,
+    JobKind,
+    JobResult,
+    PermanentJobError,
+    TransientJobError,
+    enqueue,
+)
+from catalogue.media import subtitles
+from catalogue.media.config import ladder, transcoder_config, work_dir
+from catalogue.media.subtitles import AfterPublish
+from catalogue.models.assets import Asset, AssetState
+from catalogue.models.jobs import Job
+from catalogue.models.renditions import RenditionFile, RenditionSet
+from catalogue.models.types import utcnow
+from catalogue.settings import Settings
+from catalogue.storage import ObjectNotFound, Storage
+from catalogue.storage.keys import renditions_prefix
+from transcoder import pipeline
+
+log = logging.getLogger("catalogue.media")
+
+KIND = JobKind("transcode_asset")
+# The encode dominates; publishing and recording take the rest.
+_ENCODE_SHARE = 0.9
+
+
+def enqueue_transcode(session: Session, asset_id: int) -> Job:
+    """Queue the renditions of a ready asset (once: a queued, running or done job is reused)."""
+    return enqueue(
+        session, KIND, HANDLER, {"asset_id": asset_id}, dedupe_key=f"transcode:{asset_id}"
+    )
+
+
+def workspace(settings: Settings, asset_id: int) -> Path:
+    return work_dir(settings) / "transcode" / f"asset-{asset_id}"
+
+
+def transcode_handler(then: Sequence[AfterPublish] = ()) -> Handler:
+    """The transcode job; ``then`` runs each time the asset's rendition set is recorded."""
+
+    def transcode_asset_job(ctx: JobContext[Storage]) -> JobResult:
+        return transcode_asset(ctx, then)
+
+    return Handler(transcode_asset_job, timeout_s=6 * 3600, max_attempts=3)
+
+
+HANDLER = transcode_handler()
+"""The transcode's limits (what enqueue records); the product's table adds its follow-ups."""
+
+
+def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ()) -> JobResult:
+    asset_id = int(ctx.payload["asset_id"])
+    with ctx.session() as session:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            return {"asset_id": asset_id, "skipped": "the asset was deleted"}
+        if asset.state != AssetState.ready or asset.storage_key is None:
+            raise PermanentJobError(
+                f"asset {asset_id} is {asset.state}; only ready (probed and accepted) assets "
+                "are transcoded: wait for its probe, or upload a new master"
+            )
+        master_key = asset.storage_key
+    storage = ctx.storage
+    work = workspace(ctx.settings, asset_id)
+    shutil.rmtree(work, ignore_errors=True)  # what a killed attempt left behind
+    work.mkdir(parents=True)
+    cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
+    prefix = renditions_prefix(asset_id)
+    try:
+        with storage.local_copy(master_key) as master:
+            made = pipeline.transcode(
+                cfg,
+                master,
+                work / "out",
+                ladder(ctx.settings),
+                on_progress=lambda f: ctx.progress(f * _ENCODE_SHARE, "encoding renditions"),
+                cancel=ctx.cancelled,
+            )
+        ctx.progress(_ENCODE_SHARE, "publishing renditions")
+        storage.publish(made.directory, prefix, last=[made.master_playlist], move=True)
+    except ObjectNotFound:
+        raise PermanentJobError(
+            f"the master of asset {asset_id} is missing from storage ({master_key}); "
+            "upload it again"
+        ) from None
+    except (BotoCoreError, ClientError, OSError) as error:
+        raise TransientJobError(
+            f"storage failed while transcoding asset {asset_id}: {error}"
+        ) from error
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    with ctx.session() as session:
+        row = record(session, asset_id, ctx.job_id, prefix, made, then=then)
+        # The new set replaced the old one with its subtitle groups: deliver them again.
+        subtitles.after_renditions_published(session, storage, asset_id, then=then)
+        session.refresh(row)
+        summary = {
+            "asset_id": asset_id,
+            "rendition_set_id": row.id,
+            "master_playlist_key": row.master_playlist_key,
+            "variants": len(row.variants),
+            "files": len(made.files),
+            "total_bytes": row.total_bytes,
+        }
+    return summary
+
+
+def record(
+    session: Session,
+    asset_id: int,
+    job_id: int | None,
+    prefix: str,
+    made: pipeline.LadderOutput,
+    *,
+    then: Sequence[AfterPublish] = (),
+) -> RenditionSet:
+    """Upsert the asset's rendition set and its files by path (idempotent)."""
+    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
+    if row is None:
+        row = RenditionSet(asset_id=asset_id, prefix=prefix, total_bytes=0, duration_s=0.0,
+                           master_playlist_key="", delivery_video_key="", poster_key="",
+                           storyboard_vtt_key="")  # fmt: skip
+    key = f"{prefix}/{{}}".format
+    loudness = made.output_loudness
+    row.job_id = job_id
+    row.prefix = prefix
+    row.master_playlist_key = key(made.master_playlist)
+    row.delivery_video_key = key(made.delivery_video)
+    row.delivery_audio_key = key(made.delivery_audio) if made.delivery_audio else None
+    row.poster_key = key(made.poster)
+    row.storyboard_vtt_key = key(made.storyboard_vtt)
+    row.storyboard_sprite_keys = [key(s) for s in made.storyboard_sprites]
+    row.variants = [_variant(v) for v in made.variants]
+    row.audio_renditions = [dataclasses.asdict(a) for a in made.audio_renditions]
+    row.duration_s = made.duration
+    row.loudness_integrated_lufs = _finite(loudness.integrated) if loudness else None
+    row.loudness_true_peak_dbtp = _finite(loudness.true_peak) if loudness else None
+    row.loudness_range_lu = _finite(loudness.lra) if loudness else None
+    row.source_loudness = [
+        {k: v for k, v in dataclasses.asdict(s).items() if _finite(v) is not None}
+        for s in made.source_loudness
+    ]
+    row.total_bytes = sum(f.size for f in made.files)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    existing = {
+        f.path: f
+        for f in session.exec(select(RenditionFile).where(RenditionFile.rendition_set_id == row.id))
+    }
+    for out in made.files:
+        file = existing.pop(out.path, None) or RenditionFile(
+            rendition_set_id=row.id, path=out.path, key="", size=0, sha256=""
+        )
+        file.key, file.size, file.sha256 = key(out.path), out.size, out.sha256
+        session.add(file)
+    for stale in existing.values():
+        session.delete(stale)
+    for step in then:
+        step(session, asset_id)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def _variant(v: Any) -> dict[str, Any]:
+    return {
+        "uri": v.uri,
+        "width": v.width,
+        "height": v.height,
+        "bandwidth": v.bandwidth,
+        "average_bandwidth": v.average_bandwidth,
+        "codecs": ",".join(v.codecs),
+        "frame_rate": v.frame_rate,
+    }
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None

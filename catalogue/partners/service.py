@@ -1,0 +1,85 @@
+"""Partners and venues. A partner sees only itself and its own venues; anything else is 404."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.models import Partner, Role, User, Venue
+from catalogue.models.partners import PartnerCreate, PartnerPublic, VenueCreate, VenuePublic
+
+
+def own_partner(user: User) -> int | None:
+    """The partner a caller is confined to, or None for staff."""
+    return user.partner_id if user.role == Role.partner else None
+
+
+def _save(session: Session, row: Partner | Venue, what: str) -> None:
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a {what} with slug {row.slug!r} already exists") from None
+    session.refresh(row)
+
+
+def get_partner(session: Session, partner_id: int) -> Partner:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(f"partner {partner_id} not found")
+    return partner
+
+
+def list_partners(session: Session, user: User) -> list[PartnerPublic]:
+    statement = select(Partner).order_by(col(Partner.name))
+    if (own := own_partner(user)) is not None:
+        statement = statement.where(Partner.id == own)
+    return [PartnerPublic(**p.model_dump()) for p in session.exec(statement)]
+
+
+def create_partner(session: Session, data: PartnerCreate) -> PartnerPublic:
+    partner = Partner(**data.model_dump())
+    _save(session, partner, "partner")
+    return PartnerPublic(**partner.model_dump())
+
+
+def read_partner(session: Session, user: User, partner_id: int) -> PartnerPublic:
+    own = own_partner(user)
+    if own is not None and own != partner_id:
+        raise NotFound(f"partner {partner_id} not found")
+    return PartnerPublic(**get_partner(session, partner_id).model_dump())
+
+
+def list_venues(session: Session, user: User, country: str | None) -> list[VenuePublic]:
+    statement = select(Venue).order_by(col(Venue.country), col(Venue.city), col(Venue.name))
+    if (own := own_partner(user)) is not None:
+        statement = statement.where(Venue.partner_id == own)
+    if country:
+        statement = statement.where(Venue.country == country.upper())
+    return [VenuePublic(**v.model_dump()) for v in session.exec(statement)]
+
+
+def create_venue(session: Session, data: VenueCreate) -> VenuePublic:
+    if session.get(Partner, data.partner_id) is None:
+        raise InvalidInput(f"partner_id: partner {data.partner_id} does not exist")
+    venue = Venue(**data.model_dump())
+    _save(session, venue, "venue")
+    return VenuePublic(**venue.model_dump())
+
+
+def read_venue(session: Session, user: User, venue_id: int) -> VenuePublic:
+    venue = session.get(Venue, venue_id)
+    own = own_partner(user)
+    if venue is None or (own is not None and venue.partner_id != own):
+        raise NotFound(f"venue {venue_id} not found")
+    return VenuePublic(**venue.model_dump())
+
+
+def venues_in(session: Session, countries: list[str]) -> list[Venue]:
+    return list(
+        session.exec(
+            select(Venue).where(col(Venue.country).in_(countries)).order_by(col(Venue.name))
+        ).all()
+    )

@@ -1,0 +1,1 @@
+"""Titles, series and episodes: listing with filters and search, workflow, public shape."""

@@ -1,0 +1,208 @@
+"""The title filters, defined once: GET /titles takes them as query parameters and the catalogue
+page from its form; both list through `titles.service.list_page`. Also the SQL they become."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import ColumnElement, bindparam, column, func, literal_column, or_, table
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from catalogue import search
+from catalogue.errors import InvalidInput
+from catalogue.media import languages as media_languages
+from catalogue.models import (
+    Campaign,
+    Title,
+    TitleCampaign,
+    TitleKind,
+    TitleLocalization,
+    TitleSearch,
+    TitleStatus,
+    TitleTag,
+)
+from catalogue.rights_core.language_sql import in_family_clause
+from catalogue.validation import language_tag
+
+YEAR_MIN, YEAR_MAX = 1888, 2100
+
+
+class TitleSort(StrEnum):
+    # `title` shadows str.title(): a member named for the column it sorts by is worth it.
+    relevance = "relevance"
+    title = "title"  # type: ignore[assignment]
+    title_desc = "-title"
+    year = "year"
+    year_desc = "-year"
+    created = "created"
+    created_desc = "-created"
+    updated = "updated"
+    updated_desc = "-updated"
+
+
+class TitleFilters(BaseModel):
+    """What to list: filters, search, order and page. A FastAPI query model
+    (`Annotated[TitleFilters, Query()]`): each field is one query parameter."""
+
+    model_config = ConfigDict(frozen=True)
+
+    q: str | None = Field(
+        None, max_length=200, description="full-text search over titles and synopses, any language"
+    )
+    kind: TitleKind | None = None
+    status: TitleStatus | None = None
+    year_from: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    year_to: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    language: str | None = Field(None, description="BCP 47 tag; 'zh' also finds 'zh-Hans'")
+    campaign: str | None = Field(None, max_length=80, description="campaign slug")
+    tag: str | None = Field(None, max_length=64)
+    sort: TitleSort | None = Field(None, description="default: relevance with q, else -updated")
+    limit: int | None = Field(None, ge=1, description="page size (capped, see settings)")
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+    def order(self) -> TitleSort:
+        return self.sort or (TitleSort.relevance if self.q else TitleSort.updated_desc)
+
+
+class FilterProblems(InvalidInput):
+    """Filters that passed the schema but not together (years reversed, a malformed language
+    tag). The API answers the first; the page names them all."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0])
+        self.problems = problems
+
+
+def checked(filters: TitleFilters) -> TitleFilters:
+    """The filters with the language tag in canonical form, or FilterProblems."""
+    problems: list[str] = []
+    if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
+        problems.append("year_from is after year_to")
+    language = filters.language
+    if language is not None:
+        try:
+            language = language_tag(language)
+        except ValueError as error:
+            problems.append(f"language: {error}")
+    if problems:
+        raise FilterProblems(problems)
+    return filters.model_copy(update={"language": language})
+
+
+def from_form(params: Mapping[str, str]) -> TitleFilters:
+    """The catalogue page's form: a field left blank, or holding a value GET /titles would refuse
+    with 422, is no filter. The page shows no page-size field, so `limit` is not read."""
+    values: dict[str, Any] = {}
+    for name in TitleFilters.model_fields:
+        value = (params.get(name) or "").strip()
+        if value and name != "limit":
+            values[name] = value
+    while True:
+        try:
+            return TitleFilters.model_validate(values)
+        except ValidationError as error:
+            refused = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+            if not refused & values.keys():
+                raise
+            for name in refused:
+                values.pop(name, None)
+
+
+# --- the SQL ----------------------------------------------------------------------------------
+
+_FTS = table("title_fts", column("rowid"), column("rank"))
+
+
+def _search_clause(session: Session, query: str) -> tuple[ColumnElement[bool], Any] | None:
+    terms = search.query_terms(query)
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        matched = (
+            select(_FTS.c.rowid, _FTS.c.rank)
+            .where(
+                literal_column("title_fts").op("MATCH")(bindparam("fts", search.fts5_query(terms)))
+            )
+            .subquery("matched")
+        )
+        return col(Title.id) == matched.c.rowid, matched
+    tsq = func.to_tsquery("simple", bindparam("tsq", search.tsquery(terms)))
+    return literal_column("title_search.search_vector").op("@@")(tsq), tsq
+
+
+def _language_match(language: str) -> ColumnElement[bool]:
+    # EXISTS probes the (title_id, language) index per candidate title; an IN list would first
+    # materialise every title in that language, which is most of a large catalogue.
+    localized = (
+        select(TitleLocalization.id)
+        .where(
+            TitleLocalization.title_id == Title.id,
+            in_family_clause(TitleLocalization.language, language),
+        )
+        .exists()
+    )
+    return or_(
+        in_family_clause(Title.original_language, language),
+        localized,
+        Title.id.in_(media_languages.titles_with_language(language)),  # type: ignore[union-attr]
+    )
+
+
+def statement(session: Session, visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
+    """Top-level titles the caller may see (`visible`) that pass the filters, in their order."""
+    query: Select[Any] = select(Title).where(visible, col(Title.parent_id).is_(None))
+    if filters.kind:
+        query = query.where(col(Title.kind) == filters.kind)
+    if filters.status:
+        query = query.where(col(Title.status) == filters.status)
+    if filters.year_from is not None:
+        query = query.where(col(Title.production_year) >= filters.year_from)
+    if filters.year_to is not None:
+        query = query.where(col(Title.production_year) <= filters.year_to)
+    if filters.language:
+        query = query.where(_language_match(filters.language))
+    if filters.tag:
+        tagged = select(TitleTag.title_id).where(TitleTag.tag == filters.tag.strip().lower())
+        query = query.where(Title.id.in_(tagged))  # type: ignore[union-attr]
+    if filters.campaign:
+        in_campaign = (
+            select(TitleCampaign.title_id)
+            .join(Campaign, Campaign.id == TitleCampaign.campaign_id)  # type: ignore[arg-type]
+            .where(Campaign.slug == filters.campaign)
+        )
+        query = query.where(Title.id.in_(in_campaign))  # type: ignore[union-attr]
+
+    rank: Any = None
+    if filters.q:
+        clause = _search_clause(session, filters.q)
+        if clause is None:
+            return query.where(literal_column("1") == literal_column("0"))
+        condition, extra = clause
+        if session.get_bind().dialect.name == "sqlite":
+            query = query.join(extra, condition)
+            rank = extra.c.rank  # bm25: lower is better
+        else:
+            query = query.join(TitleSearch, TitleSearch.title_id == Title.id).where(condition)  # type: ignore[arg-type]
+            rank = -func.ts_rank(literal_column("title_search.search_vector"), extra)
+    return _ordered(query, filters.order(), rank)
+
+
+def _ordered(query: Select[Any], sort: TitleSort, rank: Any) -> Select[Any]:
+    columns: dict[str, Any] = {
+        "title": col(Title.original_title),
+        "year": col(Title.production_year),
+        "created": col(Title.created_at),
+        "updated": col(Title.updated_at),
+    }
+    if sort is TitleSort.relevance:
+        key = rank if rank is not None else col(Title.updated_at).desc()
+        return query.order_by(key, col(Title.id))
+    name = sort.value.lstrip("-")
+    descending = sort.value.startswith("-")
+    key = columns[name].desc() if descending else columns[name].asc()
+    # id breaks ties so that pages never repeat or skip a row
+    return query.order_by(key.nulls_last(), col(Title.id).desc() if descending else col(Title.id))

@@ -1,0 +1,359 @@
+"""Reading and writing titles: the catalogue page, workflow, episodes. What a caller may see is
+`rights.access`'s rule; the filters and their SQL are in `titles.filters`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from catalogue import search
+from catalogue.errors import Conflict, InvalidInput
+from catalogue.media import languages as media_languages
+from catalogue.models import (
+    Asset,
+    Campaign,
+    Title,
+    TitleCampaign,
+    TitleKind,
+    TitleLocalization,
+    TitleSearch,
+    TitleStatus,
+    TitleTag,
+    User,
+)
+from catalogue.models.titles import (
+    STATUS_TRANSITIONS,
+    EpisodeCreate,
+    LocalizationIn,
+    LocalizationPublic,
+    TitleCreate,
+    TitlePage,
+    TitlePublic,
+    TitleUpdate,
+)
+from catalogue.models.types import utcnow
+from catalogue.rights import access
+from catalogue.settings import Settings
+from catalogue.storage import Storage
+from catalogue.storage.keys import asset_prefix, renditions_prefix, subtitles_prefix
+from catalogue.titles import filters as filters_sql
+from catalogue.titles.filters import TitleFilters, checked
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+def list_titles(
+    session: Session, user: User, filters: TitleFilters, limit: int
+) -> tuple[list[Title], int]:
+    """Rows of one page of top-level titles, and how many match in all."""
+    statement = filters_sql.statement(session, access.title_clause(session, user), filters)
+    # Count with the same FROM and WHERE but no columns: no row is read that an index can answer.
+    counting = statement.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    total = session.execute(counting).scalar_one()
+    rows = session.execute(statement.limit(limit).offset(filters.offset)).scalars().all()
+    return list(rows), int(total)
+
+
+def list_page(session: Session, user: User, filters: TitleFilters, settings: Settings) -> TitlePage:
+    """One page of the catalogue, as GET /titles and the catalogue page show it. Filters that do
+    not hold together raise FilterProblems; a page larger than allowed, InvalidInput."""
+    page_size = filters.limit or settings.page_size_default
+    if page_size > settings.page_size_max:
+        raise InvalidInput(f"limit: at most {settings.page_size_max} per page; use offset for more")
+    rows, total = list_titles(session, user, checked(filters), page_size)
+    return TitlePage(
+        items=to_public(session, rows), total=total, limit=page_size, offset=filters.offset
+    )
+
+
+def episodes_of(session: Session, user: User, series: Title) -> list[Title]:
+    statement = (
+        select(Title)
+        .where(Title.parent_id == series.id, access.title_clause(session, user))
+        .order_by(Title.season_number, Title.episode_number, Title.id)  # type: ignore[arg-type]
+    )
+    return list(session.exec(statement).all())
+
+
+def published(session: Session) -> list[Title]:
+    """Published top-level titles by original title: what a tour may screen."""
+    statement = (
+        select(Title)
+        .where(Title.status == TitleStatus.published, col(Title.parent_id).is_(None))
+        .order_by(col(Title.original_title))
+    )
+    return list(session.exec(statement).all())
+
+
+def names(session: Session, title_ids: Iterable[int]) -> dict[int, str]:
+    """Original titles by id."""
+    rows = session.exec(select(Title.id, Title.original_title).where(col(Title.id).in_(title_ids)))
+    return {title_id: name for title_id, name in rows if title_id is not None}
+
+
+# --- public shape ----------------------------------------------------------------------------
+
+
+def to_public(session: Session, titles: Sequence[Title]) -> list[TitlePublic]:
+    """The API shape of many titles with four queries, not four per title."""
+    ids = [t.id for t in titles if t.id is not None]
+    if not ids:
+        return []
+    localizations: dict[int, list[TitleLocalization]] = defaultdict(list)
+    for loc in session.exec(
+        select(TitleLocalization)
+        .where(TitleLocalization.title_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(TitleLocalization.language)
+    ):
+        localizations[loc.title_id].append(loc)
+    tags: dict[int, list[str]] = defaultdict(list)
+    for title_id, tag in session.exec(
+        select(TitleTag.title_id, TitleTag.tag)
+        .where(col(TitleTag.title_id).in_(ids))
+        .order_by(col(TitleTag.tag))
+    ):
+        tags[title_id].append(tag)
+    campaigns: dict[int, list[str]] = defaultdict(list)
+    for title_id, slug in session.exec(
+        select(TitleCampaign.title_id, Campaign.slug)
+        .join(Campaign, Campaign.id == TitleCampaign.campaign_id)  # type: ignore[arg-type]
+        .where(TitleCampaign.title_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(Campaign.slug)
+    ):
+        campaigns[title_id].append(slug)
+    episodes = dict(
+        session.exec(
+            select(Title.parent_id, func.count())
+            .where(col(Title.parent_id).in_(ids))
+            .group_by(col(Title.parent_id))
+        ).all()
+    )
+    subtitled = media_languages.subtitle_languages(session, ids)
+    voiced = media_languages.audio_languages(session, ids)
+    result = []
+    for title in titles:
+        assert title.id is not None
+        locs = localizations[title.id]
+        languages = sorted({title.original_language, *(loc.language for loc in locs)})
+        result.append(
+            TitlePublic(
+                **title.model_dump(),
+                localizations=[
+                    LocalizationPublic(
+                        language=loc.language, title=loc.title, synopsis=loc.synopsis
+                    )
+                    for loc in locs
+                ],
+                tags=tags[title.id],
+                campaigns=campaigns[title.id],
+                languages=languages,
+                subtitle_languages=subtitled.get(title.id, []),
+                audio_languages=voiced.get(title.id, []),
+                episode_count=episodes.get(title.id, 0),
+            )
+        )
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_RELATED = {"localizations", "tags", "campaigns"}
+
+
+def create_title(
+    session: Session, data: TitleCreate | EpisodeCreate, parent: Title | None
+) -> Title:
+    fields = data.model_dump(exclude=_RELATED)
+    if parent is not None:
+        if parent.parent_id is not None:
+            raise InvalidInput("an episode cannot have episodes; add it to the series instead")
+        fields["kind"] = parent.kind
+        fields["parent_id"] = parent.id
+    title = Title(**fields)
+    _check_promotes(session, title)
+    session.add(title)
+    _flush(session, title)
+    _replace_related(session, title, data.localizations, data.tags, data.campaigns)
+    _commit(session, title)
+    return title
+
+
+def update_title(session: Session, title: Title, data: TitleUpdate) -> Title:
+    changes = data.model_dump(exclude_unset=True)
+    related = {key: changes.pop(key) for key in list(changes) if key in _RELATED}
+    if ("season_number" in changes or "episode_number" in changes) and title.parent_id is None:
+        raise InvalidInput("season_number and episode_number apply to episodes only")
+    for key, value in changes.items():
+        setattr(title, key, value)
+    _check_promotes(session, title)
+    title.updated_at = utcnow()
+    _replace_related(
+        session,
+        title,
+        data.localizations if "localizations" in related else None,
+        data.tags if "tags" in related else None,
+        data.campaigns if "campaigns" in related else None,
+    )
+    _commit(session, title)
+    return title
+
+
+def change_status(session: Session, title: Title, target: TitleStatus) -> Title:
+    current = TitleStatus(title.status)
+    if target not in STATUS_TRANSITIONS[current]:
+        allowed = ", ".join(sorted(STATUS_TRANSITIONS[current])) or "none"
+        raise Conflict(
+            f"a {current} title cannot become {target}; allowed from {current}: {allowed}"
+        )
+    title.status = target
+    title.updated_at = utcnow()
+    _commit(session, title)
+    return title
+
+
+def delete_title(session: Session, title: Title) -> list[str]:
+    """Delete a title with its episodes; returns the storage prefixes of everything stored for
+    them (masters, renditions, subtitles), for the caller to remove once the rows are gone."""
+    if title.status == TitleStatus.published:
+        raise Conflict("a published title cannot be deleted; archive it first (POST .../status)")
+    title_ids = [title.id, *session.exec(select(Title.id).where(Title.parent_id == title.id))]
+    asset_ids = session.exec(select(Asset.id).where(col(Asset.title_id).in_(title_ids))).all()
+    prefixes = [subtitles_prefix(t) for t in title_ids if t is not None]
+    for asset_id in asset_ids:
+        assert asset_id is not None
+        prefixes += [asset_prefix(asset_id), renditions_prefix(asset_id)]
+    session.delete(title)
+    session.commit()
+    return prefixes
+
+
+def _check_promotes(session: Session, title: Title) -> None:
+    if title.promotes_id is None:
+        return
+    if title.kind != TitleKind.promo:
+        raise InvalidInput("promotes_id is only for promos")
+    if title.promotes_id == title.id or session.get(Title, title.promotes_id) is None:
+        raise InvalidInput(f"promotes_id: title {title.promotes_id} does not exist")
+
+
+def _replace_related(
+    session: Session,
+    title: Title,
+    localizations: list[LocalizationIn] | None,
+    tags: list[str] | None,
+    campaigns: list[str] | None,
+) -> None:
+    assert title.id is not None
+    if localizations is not None:
+        languages = [loc.language for loc in localizations]
+        if len(set(languages)) != len(languages):
+            raise InvalidInput("localizations: each language may appear once")
+        session.exec(delete(TitleLocalization).where(col(TitleLocalization.title_id) == title.id))
+        session.add_all(
+            TitleLocalization(
+                title_id=title.id, language=loc.language, title=loc.title, synopsis=loc.synopsis
+            )
+            for loc in localizations
+        )
+    if tags is not None:
+        session.exec(delete(TitleTag).where(col(TitleTag.title_id) == title.id))
+        session.add_all(TitleTag(title_id=title.id, tag=tag) for tag in tags)
+    if campaigns is not None:
+        found = session.exec(select(Campaign).where(Campaign.slug.in_(campaigns))).all()  # type: ignore[attr-defined]
+        missing = sorted(set(campaigns) - {c.slug for c in found})
+        if missing:
+            raise InvalidInput(f"campaigns: unknown campaign slug(s) {', '.join(missing)}")
+        session.exec(delete(TitleCampaign).where(col(TitleCampaign.title_id) == title.id))
+        session.add_all(TitleCampaign(title_id=title.id, campaign_id=c.id) for c in found if c.id)
+    session.flush()
+    _refresh_search_document(session, title)
+
+
+def _refresh_search_document(session: Session, title: Title) -> None:
+    texts = [title.original_title]
+    for loc in session.exec(
+        select(TitleLocalization).where(TitleLocalization.title_id == title.id)
+    ):
+        texts.extend([loc.title, loc.synopsis])
+    document = search.document_tokens(*texts)
+    row = session.get(TitleSearch, title.id)
+    if row is None:
+        session.add(TitleSearch(title_id=title.id, document=document))  # type: ignore[arg-type]
+    elif row.document != document:
+        row.document = document
+        session.add(row)
+
+
+def _flush(session: Session, title: Title) -> None:
+    try:
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(_duplicate_message(error, title)) from None
+
+
+def _commit(session: Session, title: Title) -> None:
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(_duplicate_message(error, title)) from None
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(title)
+
+
+def _duplicate_message(error: IntegrityError, title: Title) -> str:
+    text = str(error.orig).lower()
+    if "eidr_title_id" in text:
+        return f"another title already has EIDR title ID {title.eidr_title_id}"
+    if "eidr_edit_id" in text:
+        return f"another title already has EIDR edit ID {title.eidr_edit_id}"
+    if "episode" in text or "season_number" in text:
+        return f"the series already has season {title.season_number} episode {title.episode_number}"
+    return "this title conflicts with an existing one"
+
+
+# --- what the routes call: scoped to what the caller may see, answered in the public shape ----
+
+
+def read(session: Session, user: User, title_id: int) -> TitlePublic:
+    return to_public(session, [access.visible_title(session, user, title_id)])[0]
+
+
+def create(session: Session, data: TitleCreate) -> TitlePublic:
+    return to_public(session, [create_title(session, data, parent=None)])[0]
+
+
+def update(session: Session, user: User, title_id: int, data: TitleUpdate) -> TitlePublic:
+    title = update_title(session, access.visible_title(session, user, title_id), data)
+    return to_public(session, [title])[0]
+
+
+def set_status(session: Session, user: User, title_id: int, target: TitleStatus) -> TitlePublic:
+    title = change_status(session, access.visible_title(session, user, title_id), target)
+    return to_public(session, [title])[0]
+
+
+def remove(session: Session, storage: Storage, user: User, title_id: int) -> None:
+    prefixes = delete_title(session, access.visible_title(session, user, title_id))
+    # Rows first, then bytes: a failure in between leaves unreferenced bytes, never a dangling row.
+    for prefix in prefixes:
+        storage.delete_prefix(prefix)
+
+
+def episodes(session: Session, user: User, title_id: int) -> list[TitlePublic]:
+    series = access.visible_title(session, user, title_id)
+    return to_public(session, episodes_of(session, user, series))
+
+
+def add_episode(session: Session, user: User, title_id: int, data: EpisodeCreate) -> TitlePublic:
+    series = access.visible_title(session, user, title_id)
+    if series.kind == TitleKind.promo:
+        raise InvalidInput("promos have no episodes")
+    return to_public(session, [create_title(session, data, parent=series)])[0]
