@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
+import shutil
 import subprocess
 import tempfile
 import time
@@ -75,23 +75,18 @@ def timed_ladder(master: Path, plan: RenditionPlan, out: Path) -> Clock:
     return clock
 
 
-def bare_replay(commands: tuple[tuple[str, ...], ...]) -> Clock:
-    """Run the exact argv lists `transcode` ran, straight from a shell-like loop."""
-    work_dirs = {m.group(0) for argv in commands for a in argv for m in [_WORK.search(a)] if m}
+def bare_replay(commands: tuple[tuple[str, ...], ...], out: Path) -> Clock:
+    """Run the exact argv lists `transcode` ran into `out`, straight from a shell-like loop (on
+    an emptied `out`: FFmpeg runs without -y and would refuse the files of the first run)."""
+    shutil.rmtree(out)
+    for argv in commands:
+        for arg in argv:
+            if arg.startswith(f"{out}/"):
+                Path(arg).parent.mkdir(parents=True, exist_ok=True)
     with Clock() as clock:
-        for directory in work_dirs:
-            for argv in commands:
-                for arg in argv:
-                    if arg.startswith(directory):
-                        Path(arg).parent.mkdir(parents=True, exist_ok=True)
         for argv in commands:
             subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for directory in work_dirs:
-        subprocess.run(["rm", "-rf", directory], check=True)
     return clock
-
-
-_WORK = re.compile(r"^/\S*/\.[^/]+\.work-[0-9a-f]{12}")
 
 
 def main() -> None:
@@ -126,7 +121,7 @@ def main() -> None:
             with Clock() as full:
                 result = transcode(CFG, master, root / f"full{n}", LADDER)
             rows["full"].append(full)
-            rows["bare"].append(bare_replay(result.commands))
+            rows["bare"].append(bare_replay(result.commands, root / f"full{n}"))
         wall = {k: min(c.wall for c in v) for k, v in rows.items()}
         cpu = {k: min(c.cpu for c in v) for k, v in rows.items()}
         print(f"master: {options.seconds:g} s 1080p25, ladder {[r.rung.name for r in plan.rungs]},"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, create_engine
 
+from catalogue.errors import Conflict, NotFound
 from catalogue.settings import Settings
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -32,6 +37,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
+def get_or_404(session: Session, model: type[Row], ident: int, what: str) -> Row:
+    """The row with primary key `ident`, or NotFound saying "`what` `ident` not found"."""
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(f"{what} {ident} not found")
+    return row
+
+
+@contextmanager
+def unique_or_conflict(
+    session: Session, message: str | Callable[[IntegrityError], str]
+) -> Iterator[None]:
+    """A write in the block that breaks a unique constraint rolls the session back and becomes
+    Conflict(`message`): the database, not a racy check before it, decides what is a duplicate."""
+    try:
+        yield
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(message if isinstance(message, str) else message(error)) from None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from catalogue.auth.hashing import hash_password, new_token, token_hash, verify_password
-from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.db import get_or_404, unique_or_conflict
+from catalogue.errors import InvalidInput, NotFound
 from catalogue.models import ApiToken, Partner, Role, User
 from catalogue.models.accounts import TokenIssued, TokenPublic, UserCreate, UserUpdate
 from catalogue.models.types import utcnow
@@ -27,20 +27,14 @@ def create_user(session: Session, data: UserCreate) -> User:
         password_hash=hash_password(data.password) if data.password else None,
     )
     session.add(user)
-    try:
+    with unique_or_conflict(session, f"user {data.username!r} already exists"):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(f"user {data.username!r} already exists") from None
     session.refresh(user)
     return user
 
 
 def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"user {user_id} not found")
-    return user
+    return get_or_404(session, User, user_id, "user")
 
 
 def list_users(session: Session) -> list[User]:

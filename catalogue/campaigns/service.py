@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.db import get_or_404, unique_or_conflict
+from catalogue.errors import InvalidInput
 from catalogue.models import Campaign, TitleCampaign
 from catalogue.models.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
 
@@ -22,11 +22,13 @@ def to_public(session: Session, campaigns: list[Campaign]) -> list[CampaignPubli
     ]
 
 
+def names(session: Session) -> dict[str, str]:
+    """Campaign names by slug (titles name their campaigns by slug)."""
+    return {c.slug: c.name for c in session.exec(select(Campaign)).all()}
+
+
 def get(session: Session, campaign_id: int) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound(f"campaign {campaign_id} not found")
-    return campaign
+    return get_or_404(session, Campaign, campaign_id, "campaign")
 
 
 def list_all(session: Session) -> list[CampaignPublic]:
@@ -40,11 +42,8 @@ def read(session: Session, campaign_id: int) -> CampaignPublic:
 def create(session: Session, data: CampaignCreate) -> CampaignPublic:
     campaign = Campaign(**data.model_dump())
     session.add(campaign)
-    try:
+    with unique_or_conflict(session, f"a campaign with slug {data.slug!r} already exists"):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(f"a campaign with slug {data.slug!r} already exists") from None
     session.refresh(campaign)
     return to_public(session, [campaign])[0]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.db import get_or_404, unique_or_conflict
+from catalogue.errors import InvalidInput, NotFound
 from catalogue.models import Partner, Role, User, Venue
 from catalogue.models.partners import PartnerCreate, PartnerPublic, VenueCreate, VenuePublic
 
@@ -17,19 +17,13 @@ def own_partner(user: User) -> int | None:
 
 def _save(session: Session, row: Partner | Venue, what: str) -> None:
     session.add(row)
-    try:
+    with unique_or_conflict(session, f"a {what} with slug {row.slug!r} already exists"):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(f"a {what} with slug {row.slug!r} already exists") from None
     session.refresh(row)
 
 
 def get_partner(session: Session, partner_id: int) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise NotFound(f"partner {partner_id} not found")
-    return partner
+    return get_or_404(session, Partner, partner_id, "partner")
 
 
 def list_partners(session: Session, user: User) -> list[PartnerPublic]:

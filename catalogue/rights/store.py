@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from catalogue.db import get_or_404
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.models import Partner, RightsWindow, RightsWindowCountry, Title
 from catalogue.models.rights import (
@@ -83,10 +84,7 @@ def load_windows(session: Session, title_ids: Sequence[int] | None = None) -> li
 
 
 def get(session: Session, window_id: int) -> RightsWindow:
-    row = session.get(RightsWindow, window_id)
-    if row is None:
-        raise NotFound(f"rights window {window_id} not found")
-    return row
+    return get_or_404(session, RightsWindow, window_id, "rights window")
 
 
 def to_public(session: Session, rows: Sequence[RightsWindow]) -> list[WindowPublic]:

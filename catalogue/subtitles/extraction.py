@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
-from catalogue.errors import CatalogueError
+from catalogue.errors import CatalogueError, InvalidInput
 from catalogue.jobs import (
     Handler,
     JobContext,
@@ -26,7 +26,7 @@ from catalogue.jobs import (
     enqueue,
 )
 from catalogue.media.config import transcoder_config
-from catalogue.models import Asset, AssetAudioLanguage, AssetState, SubtitleTrack, Title
+from catalogue.models import Asset, AssetAudioLanguage, AssetState, Job, SubtitleTrack, Title
 from catalogue.models.subtitles import RevisionOperation, SubtitleKind, TrackOrigin
 from catalogue.storage import Storage
 from catalogue.subtitles import tracks
@@ -136,6 +136,19 @@ def extract_subtitles_job(ctx: JobContext[Storage]) -> JobResult:
 
 
 HANDLER = Handler(extract_subtitles_job, timeout_s=3600, max_attempts=3)
+
+
+def request_extraction(session: Session, title: Title, asset_id: int, user_id: int | None) -> Job:
+    """Queue the extraction of a ready master's text subtitle streams as tracks of `title`."""
+    asset = session.get(Asset, asset_id)
+    if asset is None or asset.title_id != title.id:
+        raise InvalidInput(f"asset_id: asset {asset_id} is not a master of title {title.id}")
+    if asset.state != AssetState.ready:
+        raise InvalidInput(f"asset_id: asset {asset.id} is {asset.state}; wait until it is ready")
+    job = enqueue(session, KIND, HANDLER, {"asset_id": asset.id, "user_id": user_id})
+    session.commit()
+    session.refresh(job)
+    return job
 
 
 def _extract_one(

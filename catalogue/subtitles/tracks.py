@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from catalogue.db import unique_or_conflict
 from catalogue.delivery import webhooks
 from catalogue.errors import Conflict, InvalidInput, NotFound
 from catalogue.ingest.filenames import sanitize_filename
@@ -144,11 +144,8 @@ def create_track(
         source_encoding="", created_by=user_id,
     )  # fmt: skip
     session.add(track)
-    try:
+    with unique_or_conflict(session, f"title {title.id} already has a {language} {kind} track"):
         session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(f"title {title.id} already has a {language} {kind} track") from None
     return _store_revision(session, storage, settings, user_id, track, source)
 
 
@@ -296,13 +293,9 @@ def update_track(
     session.add(track)
     if track.status == TrackStatus.published:
         media_subtitles.enqueue_for_title(session, track.title_id)
-    try:
+    duplicate = f"title {track.title_id} already has a {track.language} {track.kind} track"
+    with unique_or_conflict(session, duplicate):
         session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise Conflict(
-            f"title {track.title_id} already has a {track.language} {track.kind} track"
-        ) from None
     session.refresh(track)
     return track
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from catalogue import search
+from catalogue.db import unique_or_conflict
 from catalogue.errors import Conflict, InvalidInput
 from catalogue.media import languages as media_languages
 from catalogue.models import (
@@ -289,20 +290,15 @@ def _refresh_search_document(session: Session, title: Title) -> None:
 
 
 def _flush(session: Session, title: Title) -> None:
-    try:
+    with unique_or_conflict(session, lambda error: _duplicate_message(error, title)):
         session.flush()
-    except IntegrityError as error:
-        session.rollback()
-        raise Conflict(_duplicate_message(error, title)) from None
 
 
 def _commit(session: Session, title: Title) -> None:
     try:
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise Conflict(_duplicate_message(error, title)) from None
-    except Exception:
+        with unique_or_conflict(session, lambda error: _duplicate_message(error, title)):
+            session.commit()
+    except Exception:  # any other failure leaves nothing half-written in the session either
         session.rollback()
         raise
     session.refresh(title)

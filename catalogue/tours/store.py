@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from catalogue.errors import Conflict, NotFound
+from catalogue.db import get_or_404
+from catalogue.errors import Conflict
 from catalogue.models import Title, TourPlan, TourReason, TourScreening, Venue
 from catalogue.models.tours import (
     PLAN_TRANSITIONS,
@@ -46,10 +47,7 @@ def new_row(plan_id: int, s: Screening) -> TourScreening:
 
 
 def get(session: Session, plan_id: int) -> TourPlan:
-    plan = session.get(TourPlan, plan_id)
-    if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
-    return plan
+    return get_or_404(session, TourPlan, plan_id, "plan")
 
 
 def live_screenings(session: Session, plan_id: int) -> list[TourScreening]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _job_handlers import run_until_idle
 from sqlmodel import Session, select
 
 from catalogue import demo
 from catalogue.media.demo import ingest_demo_media
 from catalogue.models import Asset, Job, JobStatus, RenditionSet
+from catalogue.worker import run_until_idle
 from tests.support.jobs import job_settings
 from tests.support.ladder import write_tiny_ladder
 

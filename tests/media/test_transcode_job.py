@@ -7,13 +7,15 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from _job_handlers import enqueue, run_until_idle
 from sqlmodel import Session, select
 
+from catalogue.jobs import enqueue
+from catalogue.media import transcode
 from catalogue.media.transcode import workspace
 from catalogue.models import Job, JobStatus, RenditionFile, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import make_storage
+from catalogue.worker import run_until_idle
 from tests.support.assets import ready_asset
 from tests.support.jobs import job_settings
 from tests.support.ladder import write_tiny_ladder
@@ -82,7 +84,9 @@ def test_running_the_transcode_twice_gives_the_same_rows_and_keys(
     first = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset.id)).one()
     before = [(f.id, f.path, f.key) for f in _files(session, first.id)]  # type: ignore[arg-type]
 
-    enqueue(session, "transcode_asset", {"asset_id": asset.id})  # the same work, a second job
+    enqueue(
+        session, transcode.KIND, transcode.HANDLER, {"asset_id": asset.id}
+    )  # the same work, a second job
     session.commit()
     [(_, status)] = run_until_idle(database.engine, media_settings)
     assert status == JobStatus.succeeded

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlmodel import select
 
 from catalogue.api.responses import errors
 from catalogue.api.routes.jobs import JobViewer
 from catalogue.deps import SessionDep
-from catalogue.errors import NotFound
-from catalogue.models.assets import Asset
+from catalogue.media import renditions
 from catalogue.models.renditions import (
     LoudnessPublic,
-    RenditionFile,
     RenditionFilePublic,
-    RenditionSet,
     RenditionsPublic,
     VariantPublic,
 )
@@ -26,18 +22,8 @@ router = APIRouter(prefix="/assets", tags=["renditions"])
 def read_renditions(session: SessionDep, user: JobViewer, asset_id: int) -> RenditionsPublic:
     """The published rendition set: HLS master playlist and variants, delivery MP4/M4A, poster,
     storyboard, loudness, and every file's size and SHA-256."""
-    if session.get(Asset, asset_id) is None:
-        raise NotFound(f"no asset {asset_id}")
-    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
-    if row is None:
-        raise NotFound(
-            f"asset {asset_id} has no renditions yet; see its transcode job under /jobs?kind=transcode_asset"
-        )
-    files = session.exec(
-        select(RenditionFile)
-        .where(RenditionFile.rendition_set_id == row.id)
-        .order_by(RenditionFile.path)  # type: ignore[arg-type]
-    ).all()
+    row = renditions.of_asset(session, asset_id)
+    files = renditions.files_of(session, row)
     return RenditionsPublic(
         asset_id=asset_id,
         job_id=row.job_id,

@@ -11,9 +11,8 @@ from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
 from catalogue.deps import SessionDep, SettingsDep, StorageDep
 from catalogue.errors import InvalidInput
-from catalogue.jobs import enqueue
 from catalogue.jobs import service as jobs_service
-from catalogue.models import Asset, SubtitleTrack, Title
+from catalogue.models import SubtitleTrack, Title
 from catalogue.models.jobs import JobPublic
 from catalogue.models.subtitles import (
     BurnInPublic,
@@ -365,16 +364,7 @@ def extract_embedded(
 ) -> JobPublic:
     """Extract the text subtitle streams of a ready master of this title as tracks (a job)."""
     title = _title(session, user, title_id)
-    asset = session.get(Asset, body.asset_id)
-    if asset is None or asset.title_id != title.id:
-        raise InvalidInput(f"asset_id: asset {body.asset_id} is not a master of title {title.id}")
-    if asset.state != "ready":
-        raise InvalidInput(f"asset_id: asset {asset.id} is {asset.state}; wait until it is ready")
-    job = enqueue(
-        session, extraction.KIND, extraction.HANDLER, {"asset_id": asset.id, "user_id": user.id}
-    )
-    session.commit()
-    session.refresh(job)
+    job = extraction.request_extraction(session, title, body.asset_id, user.id)
     return jobs_service.to_public(job)
 
 

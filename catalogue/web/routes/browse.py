@@ -5,10 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from catalogue.campaigns import service as campaigns
 from catalogue.deps import SessionDep, SettingsDep
+from catalogue.media import renditions as media
 from catalogue.models import Role, TitleKind, TitleStatus
 from catalogue.models.titles import TitlePublic
 from catalogue.rights import access
+from catalogue.rights import store as rights_store
 from catalogue.subtitles import tracks
 from catalogue.titles import service
 from catalogue.titles.filters import FilterProblems, TitleSort, from_form
@@ -38,7 +41,7 @@ def catalogue_page(
         items, total = page.items, page.total
     except FilterProblems as refused:
         problems = refused.problems
-    renditions = views.renditions_by_title(session, [t.id for t in items])
+    renditions = media.by_title(session, [t.id for t in items])
     posters = {title_id: views.media_url(r, r.poster_key) for title_id, r in renditions.items()}
     lang = language_of(request, user)
     return render(
@@ -56,7 +59,7 @@ def catalogue_page(
         kinds=list(TitleKind),
         statuses=list(TitleStatus) if user.role != Role.partner else [],
         sorts=[s.value for s in TitleSort],
-        campaign_names=views.campaign_names(session),
+        campaign_names=campaigns.names(session),
     )
 
 
@@ -74,12 +77,12 @@ def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: i
         else []
     )
     lang = language_of(request, user)
-    assets = views.assets_of(session, title_id) if views.may_see_media(user) else []
+    assets = media.masters_of(session, title_id) if views.may_see_media(user) else []
     playable = next((a for a in assets if a.rendition and a.asset.kind == "main"), None) or next(
         (a for a in assets if a.rendition), None
     )
     rendition = playable.rendition if playable else None
-    poster = views.renditions_by_title(session, [title_id]).get(title_id)
+    poster = media.by_title(session, [title_id]).get(title_id)
     return render(
         request,
         "title.html",
@@ -92,7 +95,7 @@ def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: i
         assets=assets,
         playable=playable,
         rendition=rendition,
-        files=views.rendition_files(session, rendition) if rendition else [],
+        files=media.files_of(session, rendition) if rendition else [],
         master_url=views.media_url(rendition, rendition.master_playlist_key) if rendition else None,
         storyboard_url=views.media_url(rendition, rendition.storyboard_vtt_key)
         if rendition
@@ -102,7 +105,7 @@ def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: i
         if playable
         else [],
         subtitle_tracks=subtitle_tracks,
-        windows=views.rights_windows(session, title_id) if user.role != Role.partner else [],
+        windows=rights_store.of_title(session, title_id) if user.role != Role.partner else [],
         subtitle_languages=sorted({t.language for t in subtitle_tracks if t.status == "published"}),
-        campaign_names=views.campaign_names(session),
+        campaign_names=campaigns.names(session),
     )

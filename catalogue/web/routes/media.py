@@ -10,11 +10,10 @@ import mimetypes
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from sqlmodel import select
 
 from catalogue.deps import SessionDep, StorageDep
 from catalogue.errors import NotFound
-from catalogue.models import Asset, RenditionFile, RenditionSet
+from catalogue.media import renditions
 from catalogue.rights import access
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, AnyPage, PageRoute
@@ -40,15 +39,7 @@ def _type(path: str) -> str:
 def rendition_file(
     session: SessionDep, storage: StorageDep, user: AnyPage, asset_id: int, path: str
 ) -> Response:
-    found = session.exec(
-        select(RenditionSet, RenditionFile, Asset)
-        .join(RenditionFile, RenditionFile.rendition_set_id == RenditionSet.id)  # type: ignore[arg-type]
-        .join(Asset, Asset.id == RenditionSet.asset_id)  # type: ignore[arg-type]
-        .where(RenditionSet.asset_id == asset_id, RenditionFile.path == path)
-    ).first()
-    if found is None:
-        raise NotFound(f"asset {asset_id} has no rendition file {path}")
-    rendition, file, asset = found
+    rendition, file, asset = renditions.find_file(session, asset_id, path)
     if not views.may_see_media(user):
         access.visible_title(session, user, asset.title_id)
         if file.key != rendition.poster_key:

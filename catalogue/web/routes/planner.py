@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from catalogue.campaigns import service as campaigns_service
 from catalogue.deps import SessionDep
 from catalogue.models import Role, User
 from catalogue.models.tours import PlanState
@@ -18,7 +19,6 @@ from catalogue.titles import service as titles_service
 from catalogue.tours import store
 from catalogue.web import calendar_view
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, render
-from catalogue.web.views import campaign_names
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 PAGE = 50
@@ -49,7 +49,7 @@ def plans_page(
         page_size=PAGE,
         titles=titles,
         kinds=KINDS,
-        campaigns=campaign_names(session),
+        campaigns=campaigns_service.names(session),
         may_plan=may_plan(user),
         default_year=date.today().year + 1,
     )

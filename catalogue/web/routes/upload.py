@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from catalogue.deps import SessionDep, SettingsDep
+from catalogue.media import renditions
 from catalogue.models import AssetKind
 from catalogue.models.subtitles import SubtitleKind
 from catalogue.rights import access
@@ -30,7 +31,7 @@ def upload_page(
         title=title,
         text=views.in_language(title, language_of(request, user)),
         kinds=list(AssetKind),
-        assets=views.assets_of(session, title_id),
+        assets=renditions.masters_of(session, title_id),
         max_bytes=settings.upload_max_bytes,
         subtitle_tracks=[tracks.to_public(t) for t in tracks.list_tracks(session, user, row)],
         subtitle_kinds=list(SubtitleKind),
