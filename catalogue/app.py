@@ -12,19 +12,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from catalogue import __version__
 from catalogue.api.routes import ROUTERS
 from catalogue.db import make_engine
-from catalogue.errors import CatalogueError, NotAuthenticated
+from catalogue.errors import CatalogueError
 from catalogue.handlers import HANDLERS
 from catalogue.ingest import make_ingest, sweeping_uploads
 from catalogue.jobs import Handlers
 from catalogue.jobs import backend as job_backend
+from catalogue.media.ffmpeg import require_ffmpeg
 from catalogue.observability import RequestContext, configure_logging, request_id
 from catalogue.settings import Settings, get_settings
 from catalogue.storage import make_storage
 from catalogue.web import routes as pages
+from catalogue.web.headers import SecurityHeaders, media_origins
 from catalogue.web.pages import PREFIX, STATIC
 
 log = logging.getLogger("catalogue.api")
@@ -47,6 +50,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # FFmpeg parses untrusted uploads: refuse to start on a missing, too old or crippled one.
+        build = require_ffmpeg(settings)
+        log.info("FFmpeg %s (%s)", build.version, build.path)
         # The embedded worker pool lives and dies with the service (or, scale-out, a task sender).
         jobs_running = job_backend.start(app.state.engine, settings, handlers, app.state.storage)
         try:
@@ -62,7 +68,12 @@ def create_app(
     app.state.engine = engine or make_engine(settings)
     app.state.storage = make_storage(settings)
     app.state.ingest = make_ingest(settings, app.state.storage)
+    settings.signing_keys()  # at start: generate the per-install key, or refuse an unsafe one
     app.add_middleware(RequestContext)
+    media = media_origins(settings, app.state.storage)
+    app.add_middleware(SecurityHeaders, pages_prefix=PREFIX, media=media)
+    if settings.trusted_proxies:  # outermost: the others see the forwarded client and scheme
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     for router in ROUTERS:
         app.include_router(router)
@@ -71,9 +82,8 @@ def create_app(
 
     @app.exception_handler(CatalogueError)
     async def _catalogue_error(request: Request, error: CatalogueError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticated) else None
         return JSONResponse(
-            {"detail": error.message}, status_code=error.status_code, headers=headers
+            {"detail": error.message}, status_code=error.status_code, headers=error.headers
         )
 
     @app.exception_handler(Exception)

@@ -21,8 +21,9 @@ from catalogue.accounts import service as accounts
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
 from catalogue.jobs.cli import jobs_app
+from catalogue.media.ffmpeg import FFmpegUnusable, require_ffmpeg
 from catalogue.models import AssetKind, Partner, Role, User
-from catalogue.models.accounts import UserCreate
+from catalogue.models.accounts import UserCreate, UserUpdate
 from catalogue.rights.cli import rights_app
 from catalogue.settings import Settings, get_settings
 from catalogue.tours.cli import plan_app
@@ -66,6 +67,7 @@ def serve(
     from catalogue.app import create_app
 
     settings = _settings()
+    require_ffmpeg(settings)  # one clear line now, rather than a traceback from the lifespan
     engine = make_engine(settings)
     if migrate_first:
         migrate.upgrade(engine)
@@ -76,6 +78,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="warning",
+        # uvicorn alone would believe X-Forwarded-* from 127.0.0.1; the app factory believes
+        # them only from CATALOGUE_TRUSTED_PROXIES.
+        proxy_headers=False,
     )
 
 
@@ -198,13 +203,42 @@ def users_revoke(token_id: int) -> None:
 
 @users_app.command("disable")
 def users_disable(username: str) -> None:
-    """Disable a user: all of its tokens stop working."""
+    """Disable a user: all of its tokens stop working and its page sessions end."""
     with _session() as session:
         user = accounts.find_user(session, username)
-        user.is_active = False
-        session.add(user)
-        session.commit()
+        assert user.id is not None
+        accounts.update_user(session, user.id, UserUpdate(is_active=False))
         console.print(f"user {username} disabled")
+
+
+@users_app.command("sign-out")
+def users_sign_out(username: str) -> None:
+    """Sign USERNAME out everywhere: every page session ends (API tokens stay valid)."""
+    with _session() as session:
+        user = accounts.find_user(session, username)
+        assert user.id is not None
+        ended = accounts.sign_out_everywhere(session, user.id).sessions_ended
+        console.print(f"{ended} page session(s) of {username} ended")
+
+
+@users_app.command("sessions")
+def users_sessions(username: str) -> None:
+    """List USERNAME's page sessions (newest first) and where they came from."""
+    with _session() as session:
+        user = accounts.find_user(session, username)
+        assert user.id is not None
+        table = Table("id", "created", "last seen", "expires", "ended", "token", "from")
+        for row in accounts.sessions_of(session, user.id):
+            table.add_row(
+                str(row.id),
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"{row.last_seen_at:%Y-%m-%d %H:%M}",
+                f"{row.expires_at:%Y-%m-%d %H:%M}",
+                f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
+                str(row.api_token_id or ""),
+                f"{row.client_address or ''} {row.user_agent or ''}".strip()[:60],
+            )
+        console.print(table)
 
 
 @app.command("titles")
@@ -376,7 +410,26 @@ def show_config() -> None:
             f"CATALOGUE_{name.upper()}", str(value) if "secret" not in name else "********"
         )
     table.add_row("(database)", settings.sqlalchemy_url.split("@")[-1])
+    for name, value in _ffmpeg_rows(settings):
+        table.add_row(name, value)
     console.print(table)
+
+
+def _ffmpeg_rows(settings: Settings) -> list[tuple[str, str]]:
+    """The FFmpeg build in use, or why there is none (the command still prints the rest)."""
+    try:
+        build = require_ffmpeg(settings)
+    except FFmpegUnusable as error:
+        return [("(ffmpeg)", f"UNUSABLE: {error.message}")]
+    report = build.report(with_configuration=True)
+    libraries = ", ".join(f"{name} {'yes' if on else 'no'}" for name, on in build.libraries.items())
+    return [
+        ("(ffmpeg)", f"{report['version']} ({report['path']})"),
+        ("(ffprobe)", report["ffprobe"]),
+        ("(ffmpeg licence)", report["licence"]),
+        ("(ffmpeg libraries)", libraries),
+        ("(ffmpeg configuration)", report["configuration"]),
+    ]
 
 
 def _partner_id(session: Session, slug: str) -> int:

@@ -10,6 +10,11 @@ class CatalogueError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """Headers the HTTP answer must carry (a challenge, a retry delay)."""
+        return None
+
 
 class NotFound(CatalogueError):
     status_code = 404
@@ -30,6 +35,24 @@ class InvalidInput(CatalogueError):
 class NotAuthenticated(CatalogueError):
     status_code = 401
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": "Bearer"}
+
 
 class Forbidden(CatalogueError):
     status_code = 403
+
+
+class TooManyRequests(CatalogueError):
+    """Refused until `retry_after_s` seconds have passed (a rate limit)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after_s)}

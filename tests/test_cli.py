@@ -107,11 +107,11 @@ def test_db_commands(tmp_path: Path) -> None:
 def test_production_refuses_default_secret(tmp_path: Path) -> None:
     result = run(tmp_path, "config", env={"CATALOGUE_ENVIRONMENT": "production"})
     assert result.returncode == 1
-    assert "CATALOGUE_SECRET_KEY is the development default" in result.stderr
+    assert "production mode needs CATALOGUE_SECRET_KEYS" in result.stderr
     ok = run(
         tmp_path,
         "config",
-        env={"CATALOGUE_ENVIRONMENT": "production", "CATALOGUE_SECRET_KEY": "s" * 40},
+        env={"CATALOGUE_ENVIRONMENT": "production", "CATALOGUE_SECRET_KEYS": "s" * 40},
     )
     assert ok.returncode == 0 and "********" in ok.stdout and "s" * 40 not in ok.stdout
 

@@ -32,9 +32,9 @@ _DEMUXER_NAME = re.compile(r"[a-z0-9_]+(,[a-z0-9_]+)*")
 @dataclass(frozen=True, slots=True)
 class TranscoderConfig:
     ffmpeg_path: str | None = None
-    """Explicit ffmpeg binary; None: `ffmpeg` on PATH, then the PyPI static build."""
+    """Explicit ffmpeg binary; None: `ffmpeg` on PATH (the system's package)."""
     ffprobe_path: str | None = None
-    """Explicit ffprobe binary; None: beside an explicit ffmpeg, then PATH, then static build."""
+    """Explicit ffprobe binary; None: beside an explicit ffmpeg, then PATH."""
 
     accepted_formats: tuple[str, ...] = DEFAULT_ACCEPTED_FORMATS
     """Demuxers allowed for user media (FFmpeg `-format_whitelist`)."""

@@ -61,6 +61,11 @@ class BinaryNotFound(MediaError):
     """No usable ffmpeg/ffprobe executable."""
 
 
+class UnsupportedFFmpeg(BinaryNotFound):
+    """An ffmpeg/ffprobe was found but the product refuses it: older than the minimum release,
+    built without a library the product's commands need, or ffprobe from another build."""
+
+
 def last_line(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1].strip() if lines else ""

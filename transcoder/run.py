@@ -233,6 +233,23 @@ def run_ffmpeg(
     )
 
 
+def run_version(cfg: TranscoderConfig, program: str = "ffmpeg", *, timeout: float = 15.0) -> str:
+    """What `ffmpeg -version` (or ffprobe's) prints: version, configuration, library versions."""
+    if program not in ("ffmpeg", "ffprobe"):
+        raise ValueError(f"not an FFmpeg program: {program!r}")
+    binary = ffmpeg_path(cfg) if program == "ffmpeg" else ffprobe_path(cfg)
+    result = _execute(
+        [binary, "-hide_banner", "-version"],
+        what=f"{program} -version",
+        timeout=timeout,
+        cancel=None,
+        rlimits=_rlimits(cfg, timeout, memory=cfg.probe_memory_bytes, fsize=0),
+        max_stdout=cfg.max_stderr_bytes,
+        max_stderr=cfg.max_stderr_bytes,
+    )
+    return result.stdout.decode("utf-8", "replace")
+
+
 def progress_fraction(line: str, duration: float) -> float | None:
     """The fraction done that one `-progress` line tells, if any."""
     key, _, value = line.strip().partition("=")

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from transcoder.build import inspect_build
 from transcoder.config import TranscoderConfig
 from transcoder.run import run_ffmpeg
 
@@ -131,11 +132,16 @@ def phone_rotated_mp4(directory: Path, *, cfg: TranscoderConfig | None = None) -
     plain = _encode(directory / "phone_unrotated.mp4", [_video(320, 180, "30"), _tone()],
                     [*H264, *AAC], cfg=cfg)  # fmt: skip
     out = directory / "phone_portrait.mp4"
+    cfg = cfg or TranscoderConfig()
+    release = inspect_build(cfg).release
+    if release is None or release >= (6, 0):
+        rotation = ["-display_rotation", "-90", "-i", str(plain)]
+    else:
+        # FFmpeg 5.1 has no -display_rotation; its MP4 muxer turns a clockwise "rotate" tag
+        # into the same display matrix (a tag later releases may stop honouring).
+        rotation = ["-i", str(plain), "-metadata:s:v:0", "rotate=270"]
     run_ffmpeg(
-        cfg or TranscoderConfig(),
-        ["-v", "error", "-y", "-display_rotation", "-90", "-i", str(plain), "-c", "copy", str(out)],
-        inputs=[plain],
-        timeout=60,
+        cfg, ["-v", "error", "-y", *rotation, "-c", "copy", str(out)], inputs=[plain], timeout=60
     )
     plain.unlink()
     return out

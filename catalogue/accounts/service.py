@@ -6,11 +6,19 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from catalogue.auth.hashing import hash_password, new_token, token_hash, verify_password
+from catalogue.auth import sessions
+from catalogue.auth.hashing import hash_password, new_token, token_hash, verify_and_update
 from catalogue.db import get_or_404, unique_or_conflict
 from catalogue.errors import InvalidInput, NotFound
 from catalogue.models import ApiToken, Partner, Role, User
-from catalogue.models.accounts import TokenIssued, TokenPublic, UserCreate, UserUpdate
+from catalogue.models.accounts import (
+    SignedOut,
+    TokenIssued,
+    TokenPublic,
+    UserCreate,
+    UserUpdate,
+    WebSessionPublic,
+)
 from catalogue.models.types import utcnow
 
 
@@ -42,15 +50,19 @@ def list_users(session: Session) -> list[User]:
 
 
 def update_user(session: Session, user_id: int, data: UserUpdate) -> User:
-    """Rename, disable or set a password (none given: password sign-in is off)."""
+    """Rename, disable or set a password (none given: password sign-in is off). Disabling the
+    user or changing the password ends its page sessions, in the same transaction."""
     user = get_user(session, user_id)
     changes = data.model_dump(exclude_unset=True)
+    ends_sessions = "password" in changes or changes.get("is_active") is False
     if "password" in changes:
         password = changes.pop("password")
         user.password_hash = hash_password(password) if password else None
     for key, value in changes.items():
         setattr(user, key, value)
     session.add(user)
+    if ends_sessions:
+        sessions.revoke_for_user(session, user_id)
     session.commit()
     session.refresh(user)
     return user
@@ -64,10 +76,17 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 
 def signed_in(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, or None (which of the two was wrong is
-    not told)."""
+    not told, not even by the time taken: an unknown name costs one hash check too). A password
+    stored under an older scheme is rehashed to Argon2id here, once it has been verified."""
     found = session.exec(select(User).where(User.username == username)).first()
-    if found is None or not found.is_active or not verify_password(password, found.password_hash):
+    matches, rehashed = verify_and_update(password, found.password_hash if found else None)
+    if found is None or not found.is_active or not matches:
         return None
+    if rehashed is not None:
+        found.password_hash = rehashed
+        session.add(found)
+        session.commit()
+        session.refresh(found)
     return found
 
 
@@ -108,6 +127,21 @@ def revoke_token(session: Session, token_id: int, owner: User | None) -> TokenPu
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
+        sessions.revoke_for_token(session, token_id)  # pages signed in with it end too
         session.commit()
         session.refresh(token)
     return TokenPublic(**token.model_dump())
+
+
+def sessions_of(session: Session, user_id: int) -> list[WebSessionPublic]:
+    """A user's page sessions, newest first, ended ones included (kept 30 days past expiry)."""
+    get_user(session, user_id)
+    return [WebSessionPublic(**row.model_dump()) for row in sessions.sessions_of(session, user_id)]
+
+
+def sign_out_everywhere(session: Session, user_id: int) -> SignedOut:
+    """End every page session of one user (its API tokens stay valid: revoke those apart)."""
+    get_user(session, user_id)
+    ended = sessions.revoke_for_user(session, user_id)
+    session.commit()
+    return SignedOut(user_id=user_id, sessions_ended=ended)

@@ -14,6 +14,7 @@ _DESCRIPTIONS = {
     409: "Conflict: a duplicate, or a state that forbids the change",
     413: "Too large",
     422: "Invalid input: the message names the field and the problem",
+    429: "Too many failed sign-in attempts: wait for Retry-After seconds",
 }
 
 
@@ -32,9 +33,9 @@ class ValidationMessage(BaseModel):
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """``responses=errors(404, 409)``; 401/403/422 come with every authenticated route."""
+    """``responses=errors(404, 409)``; 401/403/422/429 come with every authenticated route."""
     result: dict[int | str, dict[str, Any]] = {}
-    for code in sorted({401, 403, 422, *codes}):
+    for code in sorted({401, 403, 422, 429, *codes}):
         model = ValidationMessage if code == 422 else ErrorMessage
         result[code] = {"model": model, "description": _DESCRIPTIONS[code]}
     return result

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from catalogue.auth import cookies
+from catalogue.auth.ratelimit import Attempt, Door, SignInLimiterDep, client_address
 from catalogue.auth.tokens import user_for_token
 from catalogue.deps import SessionDep
 from catalogue.errors import Forbidden, NotAuthenticated, NotFound
@@ -22,6 +23,7 @@ def current_user(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    limiter: SignInLimiterDep,
 ) -> User:
     if credentials is None:
         # The pages' scripts call the API with the session cookie (CSRF-checked there).
@@ -29,7 +31,14 @@ def current_user(
         if user is None:
             raise NotAuthenticated("missing bearer token: send 'Authorization: Bearer <token>'")
         return user
-    return user_for_token(session, credentials.credentials)
+    # Counted like a sign-in: an address that keeps sending wrong tokens is guessing them.
+    attempt = Attempt(Door.bearer_token, client_address(request))
+    limiter.check(attempt)
+    try:
+        return user_for_token(session, credentials.credentials)
+    except NotAuthenticated as refused:
+        limiter.failed(attempt, refused.message)
+        raise
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

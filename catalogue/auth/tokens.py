@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from catalogue.auth.hashing import token_hash
+from catalogue.auth.standing import user_in_good_standing
 from catalogue.errors import NotAuthenticated
 from catalogue.models import ApiToken, User
 from catalogue.models.types import utcnow
@@ -15,6 +16,12 @@ _TOUCH_EVERY = timedelta(minutes=5)
 
 
 def user_for_token(session: Session, secret: str) -> User:
+    return token_and_user(session, secret)[1]
+
+
+def token_and_user(session: Session, secret: str) -> tuple[ApiToken, User]:
+    """The valid token with this secret and its user in good standing (NotAuthenticated
+    otherwise): the pages' sign-in keeps the token's id to end its sessions with it."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
     now = utcnow()
     if (
@@ -23,13 +30,13 @@ def user_for_token(session: Session, secret: str) -> User:
         or (token.expires_at and token.expires_at <= now)
     ):
         raise NotAuthenticated("token is unknown, revoked or expired")
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
-        raise NotAuthenticated("the token's user is disabled")
+    user = user_in_good_standing(session, token.user_id)
+    if user is None:
+        raise NotAuthenticated("the token's user is disabled or its partner suspended")
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
         # Touch rarely: a write per request would serialise readers on SQLite.
         token.last_used_at = now
         session.add(token)
         session.commit()
         session.refresh(user)
-    return user
+    return token, user

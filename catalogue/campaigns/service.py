@@ -7,16 +7,24 @@ from sqlmodel import Session, col, select
 
 from catalogue.db import get_or_404, unique_or_conflict
 from catalogue.errors import InvalidInput
-from catalogue.models import Campaign, TitleCampaign
+from catalogue.models import Campaign, Title, TitleCampaign, User
 from catalogue.models.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
+from catalogue.rights import access
 
 
-def to_public(session: Session, campaigns: list[Campaign]) -> list[CampaignPublic]:
-    counts: dict[int, int] = dict(
-        session.exec(
-            select(TitleCampaign.campaign_id, func.count()).group_by(col(TitleCampaign.campaign_id))
-        ).all()
+def to_public(
+    session: Session, campaigns: list[Campaign], user: User | None = None
+) -> list[CampaignPublic]:
+    """With `user`, `title_count` counts only the titles that user may see: a partner must not
+    learn how many titles it is not licensed for."""
+    statement = select(TitleCampaign.campaign_id, func.count()).group_by(
+        col(TitleCampaign.campaign_id)
     )
+    if user is not None:
+        statement = statement.join(Title, col(Title.id) == col(TitleCampaign.title_id)).where(
+            access.title_clause(session, user)
+        )
+    counts: dict[int, int] = dict(session.exec(statement).all())
     return [
         CampaignPublic(**c.model_dump(), title_count=counts.get(c.id or 0, 0)) for c in campaigns
     ]
@@ -31,12 +39,13 @@ def get(session: Session, campaign_id: int) -> Campaign:
     return get_or_404(session, Campaign, campaign_id, "campaign")
 
 
-def list_all(session: Session) -> list[CampaignPublic]:
-    return to_public(session, list(session.exec(select(Campaign).order_by(col(Campaign.name)))))
+def list_all(session: Session, user: User | None = None) -> list[CampaignPublic]:
+    campaigns = list(session.exec(select(Campaign).order_by(col(Campaign.name))))
+    return to_public(session, campaigns, user)
 
 
-def read(session: Session, campaign_id: int) -> CampaignPublic:
-    return to_public(session, [get(session, campaign_id)])[0]
+def read(session: Session, campaign_id: int, user: User | None = None) -> CampaignPublic:
+    return to_public(session, [get(session, campaign_id)], user)[0]
 
 
 def create(session: Session, data: CampaignCreate) -> CampaignPublic:

@@ -1,4 +1,6 @@
 """The delivery audit log (who fetched or was refused what, when) and per-partner daily quotas.
+Failed and rate-limited sign-ins land in the same log, written by `catalogue.auth.ratelimit`
+(the auth core sits below this package and cannot call `record`).
 
 Entries are written in a session of their own: a refusal is recorded even though the request's
 own transaction is rolled back."""

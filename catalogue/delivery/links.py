@@ -7,10 +7,19 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from catalogue.auth.standing import user_in_good_standing
 from catalogue.delivery import audit, signing
 from catalogue.delivery.signing import Grant, LinkInvalid
 from catalogue.errors import NotFound
-from catalogue.models import Asset, Partner, RenditionFile, RenditionSet, Title, User
+from catalogue.models import (
+    Asset,
+    Partner,
+    PartnerStatus,
+    RenditionFile,
+    RenditionSet,
+    Title,
+    User,
+)
 from catalogue.models.delivery import AuditAction, LinkPublic
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
@@ -36,7 +45,7 @@ def files_of(session: Session, row: RenditionSet) -> list[RenditionFile]:
 
 
 def _key(settings: Settings) -> bytes:
-    return settings.secret_key.get_secret_value().encode()
+    return settings.signing_keys()[0]  # the first key signs; verify accepts any of them
 
 
 def relative(row: RenditionSet, key: str) -> str:
@@ -59,7 +68,8 @@ def issue(
     audit.check_link_quota(session, settings, partner.id)
     lifetime = lifetime_s or settings.delivery_link_ttl_s
     expires = int(time.time()) + lifetime
-    token = signing.sign(_key(settings), Grant(partner.id, row.prefix.rstrip("/"), expires))
+    grant = Grant(partner.id, row.prefix.rstrip("/"), expires, user_id=user.id)
+    token = signing.sign(_key(settings), grant)
     base = f"{base_url.rstrip('/')}/d/{token}/"
     files = {}
     for file in files_of(session, row):
@@ -86,8 +96,9 @@ def issue(
 
 def resolve(session: Session, settings: Settings, token: str, path: str) -> tuple[Grant, str]:
     """The grant and storage key behind /d/{token}/{path}; raises unless the link is genuine,
-    unexpired, the path stays inside its folder and the partner is still licensed today."""
-    grant = signing.verify(_key(settings), token, time.time())
+    unexpired, the path stays inside its folder, the partner is active and still licensed today
+    and the user it was issued to is still in good standing (disabled or moved: 404)."""
+    grant = signing.verify(settings.signing_keys(), token, time.time())
     try:
         key = check_key(f"{grant.prefix}/{path}")
     except InvalidKey:
@@ -95,8 +106,12 @@ def resolve(session: Session, settings: Settings, token: str, path: str) -> tupl
     row = session.exec(select(RenditionSet).where(RenditionSet.prefix == grant.prefix)).first()
     partner = session.get(Partner, grant.partner_id)
     asset = session.get(Asset, row.asset_id) if row is not None else None
-    if row is None or partner is None or asset is None:
+    if row is None or partner is None or asset is None or partner.status != PartnerStatus.active:
         raise LinkInvalid("not found")
+    if grant.user_id is not None:
+        holder = user_in_good_standing(session, grant.user_id)
+        if holder is None or holder.partner_id != partner.id:
+            raise LinkInvalid("not found")
     licensed = session.exec(
         select(Title.id).where(
             Title.id == asset.title_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from catalogue.delivery import webhooks
+from catalogue.delivery import targets, webhooks
 from catalogue.errors import NotFound
 from catalogue.models import Partner, User, Webhook, WebhookDelivery
 from catalogue.models.delivery import (
@@ -24,7 +24,7 @@ def subscribe(
     session: Session, settings: Settings, user: User, data: WebhookCreate
 ) -> WebhookIssued:
     partner = access.partner_of(session, user)
-    webhooks.check_target(str(data.url), settings)
+    targets.check_target(str(data.url), settings.webhook_allow_private_addresses)
     hook = Webhook(
         partner_id=partner.id,  # type: ignore[arg-type]
         url=str(data.url),

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import socket
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlmodel import Session, col, select
 
-from catalogue.errors import InvalidInput
+from catalogue.delivery import targets
+from catalogue.delivery.targets import WebhookTargetRefused
 from catalogue.jobs import (
     Handler,
     JobContext,
@@ -39,17 +37,12 @@ from catalogue.models.subtitles import SubtitleTrack
 from catalogue.models.types import utcnow
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
-from catalogue.settings import Settings
 
 SIGNATURE_HEADER = "Catalogue-Signature"
 ANNOUNCE = JobKind("announce_delivery_event")
 DELIVER = JobKind("deliver_webhook")
 MAX_ATTEMPTS = 8
 TOLERANCE_S = 300
-
-
-class WebhookTargetRefused(InvalidInput):
-    """A URL that points into the service's own network (SSRF), refused unless allowed."""
 
 
 # --- signatures (pure) ------------------------------------------------------------------------
@@ -77,27 +70,6 @@ def verify_signature(
 
 def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
-
-
-# --- targets ----------------------------------------------------------------------------------
-
-
-def check_target(url: str, settings: Settings) -> None:
-    """Refuse URLs that resolve to loopback, private, link-local or reserved addresses."""
-    if settings.webhook_allow_private_addresses:
-        return
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        raise WebhookTargetRefused(f"url: host {host!r} does not resolve") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise WebhookTargetRefused(
-                f"url: {host} resolves to {address}, a private or local address; "
-                "webhooks must reach a public address"
-            )
 
 
 # --- announcing events (the producers call these in their own transaction) ---------------------
@@ -216,7 +188,10 @@ def deliver(ctx: JobContext) -> JobResult:
         url, secret = hook.url, hook.secret
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     try:
-        check_target(url, ctx.settings)
+        # Resolved once here and checked; the client connects to this very address.
+        target = targets.resolve_target(
+            url, allow_private=ctx.settings.webhook_allow_private_addresses
+        )
     except WebhookTargetRefused as refused:
         _record(ctx, hook_id, payload, error=refused.message)
         raise PermanentJobError(refused.message) from None
@@ -228,7 +203,11 @@ def deliver(ctx: JobContext) -> JobResult:
     }
     started = time.monotonic()
     try:
-        with httpx.Client(timeout=ctx.settings.webhook_timeout_s, follow_redirects=False) as http:
+        with httpx.Client(
+            transport=targets.PinnedTransport(target),
+            timeout=ctx.settings.webhook_timeout_s,
+            follow_redirects=False,  # a redirect could point anywhere: it is a failed delivery
+        ) as http:
             response = http.post(url, content=body, headers=headers)
     except httpx.HTTPError as error:
         _record(

@@ -1,11 +1,11 @@
 """All tables, imported here so that Alembic and the app see one metadata."""
 
-from catalogue.models.accounts import ApiToken, Role, User
+from catalogue.models.accounts import ApiToken, Role, User, WebSession
 from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
 from catalogue.models.delivery import AuditEvent, Webhook, WebhookDelivery
 from catalogue.models.jobs import Job, JobStatus
-from catalogue.models.partners import Partner, PartnerKind, Venue
+from catalogue.models.partners import Partner, PartnerKind, PartnerStatus, Venue
 from catalogue.models.renditions import RenditionFile, RenditionSet
 from catalogue.models.rights import RightsWindow, RightsWindowCountry
 from catalogue.models.subtitles import (
@@ -36,6 +36,7 @@ __all__ = [
     "JobStatus",
     "Partner",
     "PartnerKind",
+    "PartnerStatus",
     "RenditionFile",
     "RenditionSet",
     "RightsWindow",
@@ -57,6 +58,7 @@ __all__ = [
     "Upload",
     "User",
     "Venue",
+    "WebSession",
     "Webhook",
     "WebhookDelivery",
 ]

@@ -72,6 +72,34 @@ class ApiToken(ApiTokenBase, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class WebSession(SQLModel, table=True):
+    """One sign-in to the pages. The cookie carries a random secret; only its SHA-256 is stored,
+    so a leaked table opens no session. A row ends by expiry, sign-out, revoking the token that
+    signed it in, disabling the user (or changing the password) and an admin's sign-out."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(sa_type=String(64), unique=True, index=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    api_token_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("api_token.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    client_address: str | None = Field(default=None, sa_type=String(64))
+    user_agent: str | None = Field(default=None, sa_type=String(300))
+
+
 class UserCreate(UserBase):
     """An administrator's input: it alone may set a role."""
 
@@ -119,3 +147,20 @@ class TokenPublic(SQLModel):
 
 class TokenIssued(TokenPublic):
     token: str = Field(description="the secret; shown once, store it now")
+
+
+class WebSessionPublic(SQLModel):
+    id: int
+    user_id: int
+    api_token_id: int | None = Field(description="the API token used to sign in, if any")
+    created_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime
+    revoked_at: datetime | None
+    client_address: str | None
+    user_agent: str | None
+
+
+class SignedOut(SQLModel):
+    user_id: int
+    sessions_ended: int = Field(description="web sessions revoked by this call")

@@ -61,6 +61,9 @@ class AuditAction(StrEnum):
     fetch = "fetch"
     manifest = "manifest"
     refused = "refused"
+    # Sign-in (pages) and bearer-token authentication: `target` says which credential.
+    sign_in_failed = "sign_in_failed"
+    sign_in_limited = "sign_in_limited"
 
 
 class AuditEvent(SQLModel, table=True):

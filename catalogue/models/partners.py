@@ -33,6 +33,14 @@ def _time_zone(value: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 
 
+class PartnerStatus(StrEnum):
+    """A suspended partner's users are refused (tokens and pages) and its links stop working;
+    both ways are allowed, so suspension can be lifted."""
+
+    active = "active"
+    suspended = "suspended"
+
+
 class Equipment(StrEnum):
     hls = "hls"
     mp4 = "mp4"
@@ -72,6 +80,9 @@ class Partner(PartnerBase, table=True):
     contacts: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
     )
+    status: PartnerStatus = Field(
+        default=PartnerStatus.active, sa_type=str_enum(PartnerStatus, 16), index=True
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -79,6 +90,15 @@ class PartnerCreate(PartnerBase):
     model_config = {"extra": "forbid"}
 
     contacts: list[Contact] = Field(default_factory=list, max_length=20)
+
+
+class PartnerUpdate(SQLModel):
+    """An administrator's change to a partner: suspend it (its users and links are refused) or
+    make it active again."""
+
+    model_config = {"extra": "forbid"}
+
+    status: PartnerStatus | None = None
 
 
 class VenueBase(SQLModel):
@@ -144,6 +164,7 @@ class PartnerPublic(SQLModel):
     languages: list[str]
     contact_email: str | None
     contacts: list[Contact]
+    status: PartnerStatus
     created_at: datetime
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from catalogue.auth import sessions
 from catalogue.db import get_or_404, unique_or_conflict
 from catalogue.errors import InvalidInput, NotFound
 from catalogue.models import Partner, Role, User, Venue
-from catalogue.models.partners import PartnerCreate, PartnerPublic, VenueCreate, VenuePublic
+from catalogue.models.partners import (
+    PartnerCreate,
+    PartnerPublic,
+    PartnerStatus,
+    PartnerUpdate,
+    VenueCreate,
+    VenuePublic,
+)
 
 
 def own_partner(user: User) -> int | None:
@@ -36,6 +44,22 @@ def list_partners(session: Session, user: User) -> list[PartnerPublic]:
 def create_partner(session: Session, data: PartnerCreate) -> PartnerPublic:
     partner = Partner(**data.model_dump())
     _save(session, partner, "partner")
+    return PartnerPublic(**partner.model_dump())
+
+
+def update_partner(session: Session, partner_id: int, data: PartnerUpdate) -> PartnerPublic:
+    """Suspend a partner (its users' tokens and pages are refused, its links answer 404, and its
+    users' page sessions end) or make it active again (tokens work again; pages need a new
+    sign-in)."""
+    partner = get_partner(session, partner_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for key, value in changes.items():
+        setattr(partner, key, value)
+    session.add(partner)
+    if partner.status == PartnerStatus.suspended:
+        sessions.revoke_for_partner(session, partner_id)
+    session.commit()
+    session.refresh(partner)
     return PartnerPublic(**partner.model_dump())
 
 

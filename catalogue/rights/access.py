@@ -113,3 +113,11 @@ def visible_asset(session: Session, user: User, asset_id: int) -> Asset:
     ):
         raise NotFound(f"asset {asset_id} not found")
     return asset
+
+
+def may_see_asset(session: Session, user: User, asset_id: int) -> bool:
+    try:
+        visible_asset(session, user, asset_id)
+    except NotFound:
+        return False
+    return True

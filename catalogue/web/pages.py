@@ -84,7 +84,7 @@ def render(
     language = language_of(request, user)
     translations = i18n.translations(language)
     found = cookies.from_request(request)
-    csrf = cookies.csrf_token(request.app.state.settings, found) if found and user else ""
+    csrf = cookies.csrf_token(found) if found and user else ""
     return templates.TemplateResponse(
         request,
         template,

@@ -21,8 +21,11 @@ def test_create_list_read_update_delete(client: TestClient, actors: Actors) -> N
         "campaigns": ["close-up-china"],
     }
     assert client.post("/titles", json=title, headers=actors.editor).status_code == 201
-    listed = client.get("/campaigns", headers=actors.partner).json()
+    listed = client.get("/campaigns", headers=actors.programmer).json()
     assert [(c["slug"], c["title_count"]) for c in listed] == [("close-up-china", 1)]
+    # a draft title licensed to nobody: a partner's count does not betray it
+    listed = client.get("/campaigns", headers=actors.partner).json()
+    assert [(c["slug"], c["title_count"]) for c in listed] == [("close-up-china", 0)]
     assert (
         client.get(f"/campaigns/{campaign['id']}", headers=actors.programmer).json()["name"]
         == "Close-Up China"

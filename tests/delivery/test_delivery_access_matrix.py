@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from catalogue.auth import cookies
+from catalogue.auth import cookies, sessions
 from catalogue.auth.guards import Allow
 from catalogue.models import Job, RightsWindow, Role, User
 from catalogue.settings import Settings
@@ -100,7 +100,10 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
         "upload_id": "0" * 32,
         "path": "master.m3u8",
     }
-    cookie = {cookies.COOKIE_NAME: cookies.issue(settings, user_a)}
+    secret = sessions.start(
+        session, user_a, api_token_id=None, client_address=None, user_agent=None
+    )
+    cookie = {cookies.COOKIE_NAME: secret}
     checked, problems = 0, []
     for method, path, route in routes_with_ids(app):
         if path in TOKEN_ROUTES:

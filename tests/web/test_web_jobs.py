@@ -28,7 +28,8 @@ def test_web_jobs_progress_live_then_cancel_and_retry(site: Site, browser: Brows
     page.evaluate("window.notReloaded = true")
     # Progress moves on the page without a reload: the server-sent events update the row.
     page.wait_for_function(
-        f"document.querySelector(\"tr[data-job-id='{job_id}'] progress\").value > 2", timeout=30_000
+        f"() => document.querySelector(\"tr[data-job-id='{job_id}'] progress\").value > 2",
+        timeout=30_000,
     )
     expect(row).to_have_attribute("data-status", "running")
     expect(row.locator(".message")).to_contain_text("step")
@@ -43,7 +44,8 @@ def test_web_jobs_progress_live_then_cancel_and_retry(site: Site, browser: Brows
     row.locator("button.retry").click()
     expect(row).to_have_attribute("data-status", "running", timeout=20_000)
     page.wait_for_function(
-        f"document.querySelector(\"tr[data-job-id='{job_id}'] progress\").value > 1", timeout=30_000
+        f"() => document.querySelector(\"tr[data-job-id='{job_id}'] progress\").value > 1",
+        timeout=30_000,
     )
     row.locator("button.cancel").click()  # leave no work behind
     expect(row).to_have_attribute("data-status", "cancelled", timeout=20_000)

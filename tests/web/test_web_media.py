@@ -68,16 +68,20 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     screenshot(page, "upload-subtitles")
 
     page.goto(site.url(f"/web/titles/{title_id}"))
-    page.wait_for_function("window.catalogueHls && window.catalogueHls.levels.length === 2")
+    page.wait_for_function("() => window.catalogueHls && window.catalogueHls.levels.length === 2")
     expect(page.locator("#quality option")).to_have_count(3)  # automatic + two rungs
     page.evaluate("() => { const v = document.getElementById('video'); v.muted = true; v.play(); }")
-    page.wait_for_function("document.getElementById('video').currentTime > 1.5", timeout=30_000)
+    page.wait_for_function(
+        "() => document.getElementById('video').currentTime > 1.5", timeout=30_000
+    )
 
     page.select_option("#quality", "1")
-    page.wait_for_function("window.catalogueHls.currentLevel === 1")
+    page.wait_for_function("() => window.catalogueHls.currentLevel === 1")
 
     # Storyboard: hovering the seek bar shows a frame from the sprite at that time.
-    page.wait_for_function("Number(document.querySelector('.player').dataset.storyboardCues) > 0")
+    page.wait_for_function(
+        "() => Number(document.querySelector('.player').dataset.storyboardCues) > 0"
+    )
     page.locator("#seek").hover()
     thumb = page.locator(".player .thumb")
     expect(thumb).to_be_visible()
@@ -90,7 +94,9 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
             break
         page.wait_for_timeout(deadline_ms // 30)
         page.reload()  # the delivery job rewrites the master playlist in the background
-        page.wait_for_function("window.catalogueHls && window.catalogueHls.levels.length === 2")
+        page.wait_for_function(
+            "() => window.catalogueHls && window.catalogueHls.levels.length === 2"
+        )
     expect(page.locator("#subtitles option")).to_have_count(2)
     page.select_option("#subtitles", "0")
     page.evaluate(
@@ -123,7 +129,7 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     expect(video).to_be_visible()
     video.evaluate("(v) => { v.muted = true; v.play(); }")
     page.wait_for_function(
-        "document.querySelector('video.preview-video').currentTime > 1", timeout=30_000
+        "() => document.querySelector('video.preview-video').currentTime > 1", timeout=30_000
     )
     entry.locator("button.links").click()
     master = entry.locator("ul.files a", has_text="master.m3u8")
@@ -158,7 +164,7 @@ def test_web_upload_resumes_after_a_page_reload(
         {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": size / 4},
     )
     page.set_input_files("#file", str(clip))
-    page.wait_for_function("document.querySelector('.progress-box progress').value > 20")
+    page.wait_for_function("() => document.querySelector('.progress-box progress').value > 20")
     page.reload()
 
     expect(page.locator(".resumable")).to_be_visible()  # "choose the same file again"

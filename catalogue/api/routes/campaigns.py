@@ -15,7 +15,7 @@ router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
 @router.get("", response_model=list[CampaignPublic], responses=errors())
 def list_campaigns(session: SessionDep, user: AnyUser) -> list[CampaignPublic]:
-    return service.list_all(session)
+    return service.list_all(session, user)
 
 
 @router.post(
@@ -27,7 +27,7 @@ def create_campaign(session: SessionDep, user: Editor, body: CampaignCreate) -> 
 
 @router.get("/{campaign_id}", response_model=CampaignPublic, responses=errors(404))
 def read_campaign(session: SessionDep, user: AnyUser, campaign_id: int) -> CampaignPublic:
-    return service.read(session, campaign_id)
+    return service.read(session, campaign_id, user)
 
 
 @router.patch("/{campaign_id}", response_model=CampaignPublic, responses=errors(404))

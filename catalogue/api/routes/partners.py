@@ -7,7 +7,13 @@ from fastapi import APIRouter, status
 from catalogue.api.responses import errors
 from catalogue.auth.guards import Admin, AnyUser, Programmer
 from catalogue.deps import SessionDep
-from catalogue.models.partners import PartnerCreate, PartnerPublic, VenueCreate, VenuePublic
+from catalogue.models.partners import (
+    PartnerCreate,
+    PartnerPublic,
+    PartnerUpdate,
+    VenueCreate,
+    VenuePublic,
+)
 from catalogue.partners import service
 
 router = APIRouter(tags=["partners"])
@@ -31,6 +37,16 @@ def create_partner(session: SessionDep, user: Admin, body: PartnerCreate) -> Par
 @router.get("/partners/{partner_id}", response_model=PartnerPublic, responses=errors(404))
 def read_partner(session: SessionDep, user: AnyUser, partner_id: int) -> PartnerPublic:
     return service.read_partner(session, user, partner_id)
+
+
+@router.patch("/partners/{partner_id}", response_model=PartnerPublic, responses=errors(404))
+def update_partner(
+    session: SessionDep, user: Admin, partner_id: int, body: PartnerUpdate
+) -> PartnerPublic:
+    """Suspend a partner (`{"status": "suspended"}`): its users' tokens are refused (401), their
+    page sessions end, and every download link issued to it answers 404. `{"status": "active"}`
+    lifts the suspension."""
+    return service.update_partner(session, partner_id, body)
 
 
 @router.get("/venues", response_model=list[VenuePublic], responses=errors())

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from catalogue.api.responses import errors
-from catalogue.auth.guards import Programmer, Staff
+from catalogue.auth.guards import STAFF, Allow
 from catalogue.deps import SessionDep
 from catalogue.errors import InvalidInput
+from catalogue.models import Role, User
 from catalogue.models.rights import (
     AvailabilityPage,
     ImportReport,
@@ -33,13 +34,20 @@ from catalogue.validation import country_code, language_tag
 
 router = APIRouter(tags=["rights"])
 
+# Partners meet 404 here, as on every other route whose objects are not theirs (403 would tell
+# them that a window exists); editors, who are staff, still get 403 on the writes.
+RightsReader = Annotated[User, Depends(Allow(*STAFF, hide_from=[Role.partner]))]
+RightsWriter = Annotated[
+    User, Depends(Allow(Role.admin, Role.programmer, hide_from=[Role.partner]))
+]
+
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/rights/windows", response_model=list[WindowPublic], responses=errors())
 def list_windows(
     session: SessionDep,
-    user: Staff,
+    user: RightsReader,
     title_id: int | None = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     window_status: Annotated[WindowStatus | None, Query(alias="status")] = None,
@@ -56,20 +64,20 @@ def list_windows(
     status_code=status.HTTP_201_CREATED,
     responses=errors(409),
 )
-def create_window(session: SessionDep, user: Programmer, body: WindowCreate) -> WindowPublic:
+def create_window(session: SessionDep, user: RightsWriter, body: WindowCreate) -> WindowPublic:
     """Grant a media right on a title for territories, dates and languages (409 when it would
     overlap an exclusive grant to someone else)."""
     return store.to_public(session, [store.create(session, body)])[0]
 
 
 @router.get("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404))
-def read_window(session: SessionDep, user: Staff, window_id: int) -> WindowPublic:
+def read_window(session: SessionDep, user: RightsReader, window_id: int) -> WindowPublic:
     return store.to_public(session, [store.get(session, window_id)])[0]
 
 
 @router.put("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404, 409))
 def replace_window(
-    session: SessionDep, user: Programmer, window_id: int, body: WindowUpdate
+    session: SessionDep, user: RightsWriter, window_id: int, body: WindowUpdate
 ) -> WindowPublic:
     """Replace a window's terms (e.g. set status to `terminated`)."""
     return store.to_public(session, [store.replace(session, window_id, body)])[0]
@@ -78,20 +86,20 @@ def replace_window(
 @router.delete(
     "/rights/windows/{window_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404)
 )
-def delete_window(session: SessionDep, user: Programmer, window_id: int) -> Response:
+def delete_window(session: SessionDep, user: RightsWriter, window_id: int) -> Response:
     store.delete_window(session, store.get(session, window_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/titles/{title_id}/rights", response_model=list[WindowPublic], responses=errors(404))
-def title_windows(session: SessionDep, user: Staff, title_id: int) -> list[WindowPublic]:
+def title_windows(session: SessionDep, user: RightsReader, title_id: int) -> list[WindowPublic]:
     return store.of_title(session, title_id)
 
 
 @router.get("/availability", response_model=AvailabilityPage, responses=errors())
 def availability(
     session: SessionDep,
-    user: Staff,
+    user: RightsReader,
     country: Annotated[str | None, Query(max_length=2, description="ISO 3166-1 alpha-2")] = None,
     region: Annotated[
         str | None, Query(max_length=80, description="UN M49 name or code, e.g. 'Central Asia'")
@@ -151,7 +159,7 @@ def availability(
 )
 def export_windows(
     session: SessionDep,
-    user: Staff,
+    user: RightsReader,
     file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
 ) -> Response:
     """Rights windows as an avails sheet (CSV or XLSX); the same layout imports back."""
@@ -167,7 +175,7 @@ def export_windows(
 async def import_windows(
     request: Request,
     session: SessionDep,
-    user: Programmer,
+    user: RightsWriter,
     file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
     partial: Annotated[
         bool, Query(description="import the good rows of a file that has errors")

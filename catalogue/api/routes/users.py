@@ -9,12 +9,14 @@ from catalogue.api.responses import errors
 from catalogue.auth.guards import Admin, AnyUser
 from catalogue.deps import SessionDep
 from catalogue.models.accounts import (
+    SignedOut,
     TokenCreate,
     TokenIssued,
     TokenPublic,
     UserCreate,
     UserPublic,
     UserUpdate,
+    WebSessionPublic,
 )
 
 router = APIRouter(tags=["users"])
@@ -43,6 +45,7 @@ def create_my_token(session: SessionDep, user: AnyUser, body: TokenCreate) -> To
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
 def revoke_my_token(session: SessionDep, user: AnyUser, token_id: int) -> TokenPublic:
+    """Revoke one of your tokens; page sessions signed in with it end too."""
     return accounts.revoke_token(session, token_id, owner=user)
 
 
@@ -65,8 +68,31 @@ def read_user(session: SessionDep, user: Admin, user_id: int) -> UserPublic:
 
 @router.patch("/users/{user_id}", response_model=UserPublic, responses=errors(404))
 def update_user(session: SessionDep, user: Admin, user_id: int, body: UserUpdate) -> UserPublic:
-    """Rename, disable (is_active=false refuses all its tokens) or set a password."""
+    """Rename, disable (is_active=false refuses all its tokens and ends its page sessions) or set
+    a password (which ends its page sessions)."""
     return UserPublic(**accounts.update_user(session, user_id, body).model_dump())
+
+
+@router.get(
+    "/users/{user_id}/sessions", response_model=list[WebSessionPublic], responses=errors(404)
+)
+def list_user_sessions(session: SessionDep, user: Admin, user_id: int) -> list[WebSessionPublic]:
+    """A user's sign-ins to the pages, newest first, with where they came from; ended ones
+    show `revoked_at` or a past `expires_at`."""
+    return accounts.sessions_of(session, user_id)
+
+
+@router.post(
+    "/users/{user_id}/sign-out",
+    response_model=SignedOut,
+    responses=errors(404),
+    summary="Sign a user out everywhere",
+)
+def sign_out_everywhere(session: SessionDep, user: Admin, user_id: int) -> SignedOut:
+    """End every page session of the user at once: each of its cookies, wherever it is kept,
+    is refused from now on (pages send it to sign in, the API answers 401). Its API tokens are
+    not touched: revoke them with `DELETE /tokens/{token_id}`, or disable the user."""
+    return accounts.sign_out_everywhere(session, user_id)
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenPublic], responses=errors(404))
@@ -90,4 +116,5 @@ def create_user_token(
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
 def revoke_token(session: SessionDep, user: Admin, token_id: int) -> TokenPublic:
+    """Revoke any token; page sessions signed in with it end too."""
     return accounts.revoke_token(session, token_id, owner=None)

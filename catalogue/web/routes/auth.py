@@ -9,7 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalogue.accounts import service as accounts
 from catalogue.auth import cookies
-from catalogue.auth.tokens import user_for_token
+from catalogue.auth.ratelimit import (
+    Attempt,
+    Door,
+    RateLimited,
+    SignInLimiter,
+    SignInLimiterDep,
+    client_address,
+)
+from catalogue.auth.tokens import token_and_user
 from catalogue.deps import SessionDep
 from catalogue.errors import CatalogueError, Forbidden
 from catalogue.models import User
@@ -43,6 +51,21 @@ def _sign_in_page(
     return render(request, "sign_in.html", None, status_code, error=error, next=next_)
 
 
+def _refused_for_now(
+    request: Request, limiter: SignInLimiter, attempt: Attempt, next_: str
+) -> Response | None:
+    """The sign-in page with a 429 when the attempt's address or account is over its limit."""
+    try:
+        limiter.check(attempt)
+    except RateLimited as limited:
+        gettext = i18n.translations(language_of(request, None)).gettext
+        message = gettext("Too many failed sign-ins: try again in %(seconds)s seconds.")
+        response = _sign_in_page(request, message % {"seconds": limited.retry_after_s}, next_, 429)
+        response.headers["Retry-After"] = str(limited.retry_after_s)
+        return response
+    return None
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, session: SessionDep, next: str | None = None) -> Response:
     if viewer(request, session) is not None:
@@ -54,6 +77,7 @@ def sign_in_form(request: Request, session: SessionDep, next: str | None = None)
 def sign_in(
     request: Request,
     session: SessionDep,
+    limiter: SignInLimiterDep,
     token: Annotated[str, Form(max_length=200)] = "",
     username: Annotated[str, Form(max_length=80)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
@@ -64,25 +88,36 @@ def sign_in(
         raise Forbidden("cross-site sign-in refused: use the catalogue's own sign-in page")
     gettext = i18n.translations(language_of(request, None)).gettext
     user: User | None = None
+    token_id: int | None = None  # the session ends when this token is revoked
     if token.strip():
+        attempt = Attempt(Door.sign_in_token, client_address(request))
+        if (refused := _refused_for_now(request, limiter, attempt, next)) is not None:
+            return refused
         try:
-            user = user_for_token(session, token.strip())
-        except CatalogueError:
+            used, user = token_and_user(session, token.strip())
+            token_id = used.id
+        except CatalogueError as error:
+            limiter.failed(attempt, error.message)
             return _sign_in_page(
                 request, gettext("This token is unknown, revoked or expired."), next, 401
             )
     elif username.strip() and password:
+        attempt = Attempt(Door.password, client_address(request), username.strip())
+        if (refused := _refused_for_now(request, limiter, attempt, next)) is not None:
+            return refused
         user = accounts.signed_in(session, username.strip(), password)
         if user is None:
+            limiter.failed(attempt, "wrong user name or password")
             return _sign_in_page(request, gettext("Wrong user name or password."), next, 401)
     else:
         return _sign_in_page(
             request, gettext("Enter an API token, or a user name and a password."), next, 422
         )
+    cookies.end(request, session)  # a session this browser held before is replaced, not kept
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         cookies.COOKIE_NAME,
-        cookies.issue(request.app.state.settings, user),
+        cookies.start(request, session, user, token_id),
         max_age=cookies.LIFETIME_S,
         path="/",
         httponly=True,
@@ -94,11 +129,16 @@ def sign_in(
 
 @router.post("/sign-out", response_class=HTMLResponse)
 def sign_out(
-    request: Request, user: AnyPage, csrf_token: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    session: SessionDep,
+    user: AnyPage,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Revokes the session's row: a copy of the cookie kept elsewhere opens nothing either."""
     found = cookies.from_request(request)
     assert found is not None  # the guard found the session
     cookies.check_unsafe(request, found, csrf_token)
+    cookies.end(request, session)
     response = RedirectResponse(SIGN_IN, status_code=303)
     response.delete_cookie(cookies.COOKIE_NAME, path="/")
     return response

@@ -39,11 +39,13 @@ def _type(path: str) -> str:
 def rendition_file(
     session: SessionDep, storage: StorageDep, user: AnyPage, asset_id: int, path: str
 ) -> Response:
-    rendition, file, asset = renditions.find_file(session, asset_id, path)
-    if not views.may_see_media(user):
-        access.visible_title(session, user, asset.title_id)
-        if file.key != rendition.poster_key:
-            raise NotFound(f"asset {asset_id} has no rendition file {path}")
+    rendition, file, _asset = renditions.find_file(session, asset_id, path)
+    if not views.may_see_media(user) and (
+        file.key != rendition.poster_key or not access.may_see_asset(session, user, asset_id)
+    ):
+        # Exactly the answer find_file gives for a missing asset or file: a partner must not
+        # tell an unlicensed title's poster from one that does not exist.
+        raise NotFound(f"asset {asset_id} has no rendition file {path}")
     url = storage.presigned_url(file.key, expires_s=600)
     if url:
         return RedirectResponse(url, status_code=307)
