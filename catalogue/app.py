@@ -5,13 +5,23 @@ once, and reach routes through `catalogue.deps`."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
+from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from catalogue import __version__
@@ -24,6 +34,7 @@ from catalogue.jobs import Handlers
 from catalogue.jobs import backend as job_backend
 from catalogue.media.ffmpeg import require_ffmpeg
 from catalogue.observability import RequestContext, configure_logging, request_id
+from catalogue.overload import Overloaded, answer_overloaded
 from catalogue.settings import Settings, get_settings
 from catalogue.storage import make_storage
 from catalogue.web import routes as pages
@@ -80,18 +91,83 @@ def create_app(
     app.include_router(pages.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
 
+    # Overload (a full gate, a pool timeout) is a 503 with Retry-After, on pages as on the API.
+    for overload in (Overloaded, PoolTimeout):
+        app.add_exception_handler(overload, answer_overloaded)
+
     @app.exception_handler(CatalogueError)
     async def _catalogue_error(request: Request, error: CatalogueError) -> JSONResponse:
         return JSONResponse(
             {"detail": error.message}, status_code=error.status_code, headers=error.headers
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code != 405:
+            return await http_exception_handler(request, error)
+        # Starlette answers from the first route matching the path, so a path served by several
+        # routes (GET and POST registered apart) would list only one: ask every route instead.
+        allowed = allowed_methods(request.app, request.scope)
+        return JSONResponse(
+            {"detail": f"{request.method} is not allowed here; use {', '.join(allowed)}"},
+            status_code=405,
+            headers={"Allow": ", ".join(allowed)},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes the input as is, and fails on what JSON cannot carry.
+        return JSONResponse({"detail": echoable(jsonable_encoder(error.errors()))}, status_code=422)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # Starlette runs this outermost, after `RequestContext` has left the request's context:
+        # take the request's id from its scope, for the answer and the log line alike.
+        rid = getattr(request.state, "request_id", None) or request_id.get()
+        token = request_id.set(rid)
+        try:
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+        finally:
+            request_id.reset(token)
         return JSONResponse(
-            {"detail": f"internal error; quote request id {request_id.get()} to the operators"},
+            {"detail": f"internal error; quote request id {rid} to the operators"},
             status_code=500,
+            headers={"X-Request-ID": rid},
         )
 
     return app
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods of the path the router chose for this 405: every route declared with the
+    same path as the first one that matched it (as the router does) but not its method."""
+    routes = [context.route for context in iter_route_contexts(app.routes)]
+    owner = next(
+        (
+            r
+            for r in routes
+            if isinstance(r, Route | APIRoute) and r.matches(scope)[0] is Match.PARTIAL
+        ),
+        None,
+    )
+    if owner is None:
+        return []
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route | APIRoute) and route.path_format == owner.path_format:
+            methods |= route.methods or set()
+    return sorted(methods)
+
+
+def echoable(value: Any) -> Any:
+    """`value` with what a JSON answer cannot carry replaced: a non-finite number by its name
+    ("inf", "nan"), a string that is not valid UTF-8 (a lone surrogate) by its escaped form."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {echoable(key): echoable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [echoable(item) for item in value]
+    return value

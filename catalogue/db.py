@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine
@@ -21,10 +21,25 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         settings.ensure_dirs()
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **(_pool(settings) if make_url(url).database not in (None, "", ":memory:") else {}),
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **_pool(settings))
+
+
+def _pool(settings: Settings) -> dict[str, Any]:
+    # Room for every admitted request (`request_concurrency`) plus the sessions a request opens
+    # beside its own (audit, sign-in limits), the job pool and the sweeper. A short timeout:
+    # a request that cannot get a connection is answered 503 (`overload.py`), never left hanging.
+    return {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_pool_size // 2,
+        "pool_timeout": settings.db_pool_timeout_s,
+    }
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -32,6 +33,75 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+# --- log safety: what a client sends (paths, headers, bodies quoted in errors) reaches the log ---
+# Credentials that travel in URLs or headers: delivery links (/d/{token}/...) are valid for days,
+# API tokens until revoked. Each pattern keeps its group 1 and hides the secret after it.
+REDACTED = "[redacted]"
+_SECRETS = (
+    # A delivery link's path segment, to the end of the line (a traceback is several lines).
+    re.compile(r"(/d/)(?!\{token\})[^/?#\x20\n\"'<>]+"),
+    re.compile(r"(?i)(%2Fd%2F)[A-Za-z0-9_.~-]+"),  # the same inside an encoded URL
+    re.compile(r"(?i)(\bbearer\s+)[^\s,;\"']+"),
+    re.compile(r"(\bcat_)[A-Za-z0-9_-]{8,}"),  # API tokens (auth.hashing.TOKEN_PREFIX)
+    re.compile(
+        r"(?i)((?<![\w-])(?:token|access_token|id_token|refresh_token|api_key|apikey|key|sig"
+        r"|signature|password|secret|csrf_token|x-amz-signature|x-amz-credential"
+        r"|x-amz-security-token)=)[^&#\s\"']+"
+    ),
+    # A delivery link token anywhere else: base64url payload, '.', base64url HMAC-SHA256.
+    re.compile(r"()(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"),
+)
+# Characters that end, rewrite or reorder a log line on a terminal or in a log viewer: C0 and C1
+# controls (NUL, CR, LF, ESC, NEL...), DEL, Unicode line/paragraph separators and bidi overrides.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_BUT_NEWLINE = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def redact(text: str) -> str:
+    """`text` with delivery-link tokens, bearer and API tokens and secret query values hidden."""
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda match: match.group(1) + REDACTED, text)
+    return text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str) -> str:
+    """`text` on one line: every control or line-breaking character written as a \\x or \\u escape."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _safe_block(text: str) -> str:
+    """A traceback for the text format: redacted, escaped but for its line breaks, and indented so
+    that no line of it (an exception message included) can pass for a record of its own."""
+    return "\n".join(
+        "    " + line for line in _UNSAFE_BUT_NEWLINE.sub(_escaped, redact(text)).split("\n")
+    )
+
+
+def _safe_value(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record, self.datefmt)
+        # Every field of the line (message, logger, request id) is client-reachable: the line as a
+        # whole is redacted and escaped, so one record is always exactly one line.
+        line = escape(redact(self.formatMessage(record)))
+        if record.exc_info:
+            line += "\n" + _safe_block(self.formatException(record.exc_info))
+        if record.stack_info:
+            line += "\n" + _safe_block(self.formatStack(record.stack_info))
+        return line
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -44,7 +114,13 @@ class _JsonFormatter(logging.Formatter):
         payload.update(getattr(record, "fields", {}))
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, ensure_ascii=False)
+        safe = {_safe_value(key): _safe_value(value) for key, value in payload.items()}
+        # json.dumps escapes C0 controls itself but, with ensure_ascii=False, writes C1 controls,
+        # U+2028/U+2029 and bidi overrides as they are: escape those the JSON way.
+        return _UNSAFE.sub(
+            lambda match: f"\\u{ord(match.group()):04x}",
+            json.dumps(safe, ensure_ascii=False, default=str),
+        )
 
 
 def configure_logging(settings: Settings) -> None:
@@ -54,7 +130,7 @@ def configure_logging(settings: Settings) -> None:
         handler.setFormatter(_JsonFormatter())
     else:
         handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+            _TextFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
     root = logging.getLogger("catalogue")
     root.handlers = [handler]
@@ -76,6 +152,8 @@ class RequestContext:
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
         rid = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
         token = request_id.set(rid)
+        # Also on the request's state: the 500 handler runs after this context is left.
+        scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
         status = 500
 

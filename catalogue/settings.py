@@ -112,6 +112,22 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default is a SQLite file in the data directory. "
         "Scale-out: postgresql+psycopg://user:pass@host/db",
     )
+    # Overload: requests wait on the event loop for room, then 503 + Retry-After (`overload.py`).
+    request_concurrency: int = Field(
+        default=32, ge=1, le=1024,
+        description="requests using the database at once, per process (keep it below "
+        "db_pool_size and FastAPI's 40 worker threads); more wait, then get 503",
+    )  # fmt: skip
+    request_queue_s: float = Field(
+        default=5.0, ge=0, le=60, description="how long a request waits for room before a 503"
+    )
+    db_pool_size: int = Field(
+        default=40, ge=1, le=1024,
+        description="database connections kept per process; half as many more open in bursts",
+    )  # fmt: skip
+    db_pool_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="wait for a free connection, then 503"
+    )
     secret_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="keys signing sessions and download links, comma-separated: the first signs, "
@@ -291,6 +307,14 @@ class Settings(BaseSettings):
     )
 
     # --- rights and delivery: signed partner links, downloads, quotas, webhooks ------------------
+    avails_max_rows: int = Field(
+        default=50_000, ge=1, description="rows one avails sheet may hold (the header aside)"
+    )
+    avails_max_uncompressed_bytes: int = Field(
+        default=100 * 1024**2,
+        ge=1024,
+        description="bytes an avails XLSX may unzip to (zip bombs are refused)",
+    )
     delivery_link_ttl_s: int = Field(
         default=6 * 3600, ge=60, le=7 * 86400, description="default lifetime of a download link"
     )

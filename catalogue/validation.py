@@ -7,8 +7,12 @@ from typing import Annotated
 
 import langcodes
 import pycountry
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 from stdnum.iso7064 import mod_37_36
+
+MAX_ID = 2**63 - 1
+"""The largest row id: ids are 64-bit signed integers in PostgreSQL and SQLite alike, and a larger
+number cannot even be bound as a query parameter (OverflowError), so it is refused in the schema."""
 
 _EIDR = re.compile(
     r"^10\.5240/([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-Z])$"
@@ -65,6 +69,8 @@ def _tag(value: str) -> str:
     return cleaned
 
 
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A row id in a request body."""
 LanguageTag = Annotated[str, AfterValidator(language_tag)]
 CountryCode = Annotated[str, AfterValidator(country_code)]
 EidrId = Annotated[str, AfterValidator(eidr_id)]

@@ -218,7 +218,10 @@ def transcode(
     from it, never read it while it runs.
     """
     out_dir = out_dir.resolve()
-    shutil.rmtree(out_dir, ignore_errors=True)
+    if out_dir.exists():
+        # Not ignore_errors: if something still writes into it, say so instead of failing later
+        # with a puzzling "file exists" (the caller gives each run a fresh folder).
+        shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     try:
         result = _produce(

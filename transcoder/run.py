@@ -11,6 +11,7 @@ read other files.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import resource
 import signal
 import stat
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -46,6 +48,24 @@ _CPU_GRACE_S = 5
 # "http:", "concat:", "subfile,,start,0,end,9,,:" ... anything FFmpeg would read as a protocol.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.,\-]*:")
 _EXTERNAL_KILL = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once here in the parent: the child between fork and exec must not
+    load libraries (it may only call what is already resolved)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # libc, already loaded by Python
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_PRCTL = _load_prctl()
 
 
 class FFmpegCommand(Protocol):
@@ -329,12 +349,23 @@ def _rlimits(cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize:
     return _Limits(cpu, tuple(capped))
 
 
-def _apply_rlimits(limits: _Limits) -> Callable[[], None]:
-    def apply() -> None:
+def _child_setup(limits: _Limits) -> Callable[[], None]:
+    """What the child does between fork and exec: its resource limits, and on Linux a SIGKILL
+    when the thread that started it dies. FFmpeg runs in its own session, so a SIGKILL of the
+    worker's process group does not reach it; without this it would go on writing into a job's
+    workspace after the worker is gone. The starting thread waits in `_execute` until the child
+    is reaped, so the signal only fires when the thread, or its whole process, is killed."""
+    parent = os.getpid()
+
+    def setup() -> None:
         for res, soft, hard in limits.rlimits:
             resource.setrlimit(res, (soft, hard))
+        if _PRCTL is not None:
+            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:  # the parent died before the signal was armed
+                os.kill(os.getpid(), signal.SIGKILL)
 
-    return apply
+    return setup
 
 
 def _cancelled(cancel: CancelCheck | None) -> bool:
@@ -413,7 +444,8 @@ def _execute(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group, killed as a whole
-            preexec_fn=_apply_rlimits(rlimits),
+            # Runs in the forked child: only setrlimit and the resolved prctl (no imports, no locks).
+            preexec_fn=_child_setup(rlimits),
             env=env,
         )
     except FileNotFoundError as exc:

@@ -7,6 +7,7 @@ file; `inspect` does both for a path and raises `MediaRejected`. The format whit
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 from pathlib import Path
@@ -40,20 +41,45 @@ _NOT_VIDEO_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
     (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"8BPS", "Photoshop image"),
     (b"PK\x03\x04", "ZIP archive"),
     (b"PK\x05\x06", "ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Microsoft Office document (legacy .doc/.xls/.ppt)"),
     (b"%PDF", "PDF document"),
+    (b"%!PS", "PostScript document"),
+    (b"{\\rtf", "RTF document"),
     (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "program (ELF executable)"),
+    (b"MZ\x90\x00", "program (Windows executable)"),
+)
+# Structured text, told apart by the markup near its start (lower-cased); the first match wins.
+_MARKUP: tuple[tuple[bytes, str], ...] = (
+    (b"<!doctype html", "HTML document"),
+    (b"<html", "HTML document"),
+    (b"<head", "HTML document"),
+    (b"<body", "HTML document"),
+    (b"<mpd", "DASH manifest"),
+    (b"<svg", "SVG image"),
 )
 _REFUSED_CONTAINER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"#EXTM3U", "HLS playlist"),
     (b"ffconcat version", "ffconcat list"),
     (b"YUV4MPEG2", "YUV4MPEG raw video"),
-    (b"<?xml", "XML document"),
     (b"<MPD", "DASH manifest"),
 )
+_REFUSED_CONTAINERS = frozenset({name for _, name in _REFUSED_CONTAINER_MAGIC})
+_JSON_START = re.compile(rb'^(\{\s*("|\})|\[\s*("|\{|\[|-?\d|\]|true|false|null))')
+# Bytes of text: printable characters and the usual whitespace, nothing else.
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+HEAD_BYTES = 1024
 
 
 def validate(
@@ -83,16 +109,19 @@ def validate(
 def probe_failure_reasons(stderr: str, head: bytes) -> list[str]:
     """Why ffprobe could not open a file, from its messages and the file's first bytes."""
     kind = sniff(head)
-    if kind in {name for _, name in _NOT_VIDEO_MAGIC}:
-        return [f"not a video file: {kind}"]
-    if kind:
+    if kind in _REFUSED_CONTAINERS:
         return [f"container not accepted: {kind}"]
+    if kind:
+        return [f"not a video file: {kind}"]
     refused = _NOT_ON_WHITELIST.search(stderr)
     if refused:
         demuxer = refused.group(1)
         if demuxer.endswith("_pipe"):  # FFmpeg's single-image demuxers: png_pipe, webp_pipe...
             return [f"not a video file: {demuxer.removesuffix('_pipe').upper()} image"]
         return [f"container not accepted: {DEMUXER_NAMES.get(demuxer, demuxer)}"]
+    # Text named .mp4 reaches the MP4 demuxer, which only says that the index is missing.
+    if _is_text(head):
+        return ["not a video file: text file"]
     if "moov atom not found" in stderr:
         return ["file is truncated: the MP4/MOV index (moov) is missing"]
     if "Invalid data found when processing input" in stderr:
@@ -102,12 +131,58 @@ def probe_failure_reasons(stderr: str, head: bytes) -> list[str]:
 
 
 def sniff(head: bytes) -> str | None:
-    """Name a few non-media or refused formats from their first bytes."""
+    """Name common non-media or refused formats from their first bytes (None: none of them)."""
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "WebP image"
+    if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
+        return "BMP image"
+    if head.startswith(b"PK\x03\x04") and (office := _office_zip(head)):
+        return office
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _utf16_kind(head)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     for magic, name in (*_NOT_VIDEO_MAGIC, *_REFUSED_CONTAINER_MAGIC):
         if start.startswith(magic):
             return name
+    if start.startswith(b"<"):
+        lowered = start.lower()
+        found = [(lowered.find(tag), name) for tag, name in _MARKUP if tag in lowered]
+        if found:
+            return min(found)[1]
+        if start.startswith(b"<?xml") or start[1:2].isalpha():
+            return "XML document"
+    if _JSON_START.match(start):
+        return "JSON document"
     return None
+
+
+def _office_zip(head: bytes) -> str | None:
+    """OOXML (docx, xlsx, pptx) and OpenDocument files are ZIP archives whose first member names
+    what they are; a plain ZIP archive answers None."""
+    name_length = int.from_bytes(head[26:28], "little")
+    first = head[30 : 30 + name_length]
+    if first in (b"[Content_Types].xml", b"_rels/.rels", b"docProps/app.xml"):
+        return "Office document (.docx/.xlsx/.pptx)"
+    if first == b"mimetype":
+        return "OpenDocument or EPUB document"
+    return None
+
+
+def _utf16_kind(head: bytes) -> str | None:
+    encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+    text = head[2 : len(head) & ~1].decode(encoding, errors="replace")
+    return "text file" if not _TEXT_CONTROL.search(text) else None
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 (or ASCII) text without control characters, ignoring a character cut at the end."""
+    if not head.strip():
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return not _TEXT_CONTROL.search(text)
 
 
 def inspect(
@@ -194,7 +269,7 @@ def _without_url(stderr: str) -> str:
     return re.sub(r"^file:.*?: ", "", lines[-1])
 
 
-def _head(path: MediaPath, size: int = 64) -> bytes:
+def _head(path: MediaPath, size: int = HEAD_BYTES) -> bytes:
     # Only reached after `input_url` accepted `path` as a regular file.
     with Path(path).open("rb") as file:
         return file.read(size)

@@ -6,6 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from catalogue.settings import Settings
+
+# The `limit` cap the document states (`le=`), so a client is never refused a "valid" page size:
+# the default of settings.page_size_max; a deployment that lowers it answers 422 above its own.
+PAGE_SIZE_CAP: int = Settings.model_fields["page_size_max"].default
+
 _DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing, unknown, revoked or expired token",
@@ -39,3 +45,12 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         model = ValidationMessage if code == 422 else ErrorMessage
         result[code] = {"model": model, "description": _DESCRIPTIONS[code]}
     return result
+
+
+def without_body(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """The same answers for a HEAD route: status and headers only, as a HEAD answer has no body
+    (documenting a JSON body would promise a Content-Type that is never sent)."""
+    return {
+        code: {key: value for key, value in answer.items() if key not in ("model", "content")}
+        for code, answer in responses.items()
+    }

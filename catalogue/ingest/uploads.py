@@ -25,6 +25,7 @@ from catalogue.models.types import utcnow
 from catalogue.settings import Settings
 from catalogue.storage import Storage
 from catalogue.storage.keys import asset_prefix
+from catalogue.validation import MAX_ID
 
 log = logging.getLogger("catalogue.ingest")
 
@@ -55,10 +56,15 @@ class UploadRequest:
     @classmethod
     def from_metadata(cls, metadata: dict[str, str]) -> UploadRequest:
         raw_title = metadata.get("title_id", "").strip()
-        if not raw_title.isdigit():
+        # ASCII digits only: str.isdigit() also passes '²', which int() refuses.
+        if not raw_title or not raw_title.isascii() or not raw_title.isdigit():
             raise TusError(
                 "Upload-Metadata must name the title (or episode) the file belongs to: "
-                "title_id <base64 of the id>"
+                "title_id <base64 of the id, in decimal digits>"
+            )
+        if not 1 <= int(raw_title) <= MAX_ID:
+            raise TusError(
+                f"Upload-Metadata title_id {raw_title} is not a title id (1 to {MAX_ID})"
             )
         kind = metadata.get("kind", AssetKind.main).strip()
         if kind not in AssetKind.__members__:

@@ -1,17 +1,20 @@
 """The "transcode_asset" job: an asset's master in, its published rendition set and rows out,
 then its subtitle groups delivered again (the next media step).
 
-Crash-safe and idempotent: FFmpeg writes into a per-asset workspace that the next attempt wipes
-first (sweeping a killed attempt's files); storage publishes from there once (local: a move,
-S3: an upload), the master playlist last, and the rows are upserted by asset and path, so
-running the job twice leaves the same rows and the same keys."""
+Crash-safe and idempotent: each attempt has its own fresh folder in the asset's workspace, so a
+retry starts clean whatever a killed attempt left there (its folder is swept, and even one that
+cannot be swept yet, because something still writes into it, is never reused); storage publishes
+from there once (local: a move, S3: an upload), the master playlist last, and the rows are
+upserted by asset and path, so running the job twice leaves the same rows and the same keys."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 import shutil
+import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +57,32 @@ def enqueue_transcode(session: Session, asset_id: int) -> Job:
 
 
 def workspace(settings: Settings, asset_id: int) -> Path:
+    """The asset's scratch folder: one sub-folder per attempt, gone once an attempt ends."""
     return work_dir(settings) / "transcode" / f"asset-{asset_id}"
+
+
+def attempt_workspace(settings: Settings, asset_id: int, job_id: int, attempt: int) -> Path:
+    """A new empty folder for this attempt, after sweeping what earlier attempts left.
+
+    Never a folder an earlier attempt used: that attempt's FFmpeg may outlive its worker for a
+    moment (or run on, on a host whose lease ran out) and write into it while the sweep runs."""
+    root = workspace(settings, asset_id)
+    _sweep(root)
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"job-{job_id}-attempt-{attempt}-", dir=root))
+
+
+def _sweep(root: Path) -> None:
+    """Remove what earlier attempts left in ``root``, as far as it can be removed now."""
+    if root.is_file() or root.is_symlink():
+        root.unlink(missing_ok=True)
+    if not root.is_dir():
+        return
+    for left in root.iterdir():
+        if left.is_dir() and not left.is_symlink():
+            shutil.rmtree(left, ignore_errors=True)  # the rest goes with the next attempt
+        else:
+            left.unlink(missing_ok=True)
 
 
 def transcode_handler(then: Sequence[AfterPublish] = ()) -> Handler:
@@ -83,9 +111,7 @@ def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ())
             )
         master_key = asset.storage_key
     storage = ctx.storage
-    work = workspace(ctx.settings, asset_id)
-    shutil.rmtree(work, ignore_errors=True)  # what a killed attempt left behind
-    work.mkdir(parents=True)
+    work = attempt_workspace(ctx.settings, asset_id, ctx.job_id, ctx.attempt)
     cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
     prefix = renditions_prefix(asset_id)
     try:
@@ -111,6 +137,8 @@ def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ())
         ) from error
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        with suppress(OSError):  # left in place while another attempt's folder is in it
+            work.parent.rmdir()
     with ctx.session() as session:
         row = record(session, asset_id, ctx.job_id, prefix, made, then=then)
         # The new set replaced the old one with its subtitle groups: deliver them again.

@@ -10,7 +10,9 @@ from pydantic import StringConstraints
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
+from catalogue.models.patch import CLEARS, PatchModel
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
+from catalogue.validation import Id
 
 
 class Role(StrEnum):
@@ -106,16 +108,16 @@ class UserCreate(UserBase):
     model_config = {"extra": "forbid"}
 
     role: Role
-    partner_id: int | None = Field(default=None, description="required for (and only for) partners")
+    partner_id: Id | None = Field(default=None, description="required for (and only for) partners")
     password: Password | None = None
 
 
-class UserUpdate(SQLModel):
-    model_config = {"extra": "forbid"}
-
+class UserUpdate(PatchModel):
     full_name: FullName | None = None
     is_active: bool | None = None
-    password: Password | None = None
+    password: Annotated[Password | None, CLEARS] = Field(
+        default=None, description="null: password sign-in is off for this user"
+    )
 
 
 class UserPublic(SQLModel):

@@ -9,6 +9,7 @@ from pydantic import StringConstraints, model_validator
 from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
+from catalogue.models.patch import CLEARS, PatchModel
 from catalogue.models.types import UTCDateTime, utcnow
 
 Slug = Annotated[
@@ -63,13 +64,11 @@ class CampaignCreate(CampaignBase):
     model_config = {"extra": "forbid"}
 
 
-class CampaignUpdate(_Dates):
-    model_config = {"extra": "forbid"}
-
+class CampaignUpdate(PatchModel, _Dates):
     name: Name | None = None
     description: Description | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Annotated[date | None, CLEARS] = None
+    ends_on: Annotated[date | None, CLEARS] = None
 
 
 class CampaignPublic(SQLModel):

@@ -12,8 +12,9 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from catalogue.models.campaigns import Name, Slug
+from catalogue.models.patch import PatchModel
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import CountryCode, LanguageTag, UniqueList
+from catalogue.validation import CountryCode, Id, LanguageTag, UniqueList
 
 
 class PartnerKind(StrEnum):
@@ -92,11 +93,9 @@ class PartnerCreate(PartnerBase):
     contacts: list[Contact] = Field(default_factory=list, max_length=20)
 
 
-class PartnerUpdate(SQLModel):
+class PartnerUpdate(PatchModel):
     """An administrator's change to a partner: suspend it (its users and links are refused) or
     make it active again."""
-
-    model_config = {"extra": "forbid"}
 
     status: PartnerStatus | None = None
 
@@ -142,6 +141,8 @@ class Venue(VenueBase, table=True):
 
 class VenueCreate(VenueBase):
     model_config = {"extra": "forbid"}
+
+    partner_id: Id
 
     equipment: Annotated[list[Equipment], UniqueList] = Field(
         default_factory=lambda: [Equipment.hls, Equipment.mp4],

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import LanguageTag, UniqueList
+from catalogue.validation import Id, LanguageTag, UniqueList
 
 
 class MediaRight(StrEnum):
@@ -136,6 +136,9 @@ class WindowFields(RightsWindowBase):
     model_config = {"extra": "forbid"}
 
     holdbacks: list[Holdback] = Field(default_factory=list, max_length=20)
+    partner_id: Id | None = Field(
+        default=None, description="licensed to this partner only; none: any partner there"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> WindowFields:
@@ -147,7 +150,7 @@ class WindowFields(RightsWindowBase):
 
 
 class WindowCreate(WindowFields):
-    title_id: int
+    title_id: Id
 
 
 class WindowUpdate(WindowFields):

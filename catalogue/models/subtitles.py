@@ -21,8 +21,9 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from catalogue.errors import Conflict
+from catalogue.models.patch import CLEARS, PatchModel
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import LanguageTag
+from catalogue.validation import Id, LanguageTag
 
 
 class SubtitleKind(StrEnum):
@@ -226,14 +227,14 @@ class SubtitleTrackPublic(SQLModel):
     published_at: datetime | None
 
 
-class SubtitleTrackUpdate(SQLModel):
+class SubtitleTrackUpdate(PatchModel):
     """Partial update; a published track's language or kind cannot change (unpublish first)."""
-
-    model_config = {"extra": "forbid"}
 
     language: LanguageTag | None = None
     kind: SubtitleKind | None = None
-    label: Label | None = None
+    label: Annotated[Label | None, CLEARS] = Field(
+        default=None, description="null: players show the language's own name"
+    )
     default: bool | None = Field(
         default=None, description="the title's DEFAULT subtitle in HLS (at most one)"
     )
@@ -280,13 +281,13 @@ class RevisionPublic(SQLModel):
 class ExtractRequest(SQLModel):
     model_config = {"extra": "forbid"}
 
-    asset_id: int = Field(description="a ready master of this title")
+    asset_id: Id = Field(description="a ready master of this title")
 
 
 class BurnInRequest(SQLModel):
     model_config = {"extra": "forbid"}
 
-    asset_id: int | None = Field(
+    asset_id: Id | None = Field(
         default=None, description="the asset whose delivery MP4 to use; default: the main master"
     )
 

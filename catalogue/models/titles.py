@@ -10,8 +10,9 @@ from pydantic import StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from catalogue.models.patch import CLEARS, PatchModel
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import CountryCode, EidrId, LanguageTag, Tag, UniqueList
+from catalogue.validation import CountryCode, EidrId, Id, LanguageTag, Tag, UniqueList
 
 
 class TitleKind(StrEnum):
@@ -162,7 +163,7 @@ class _TitleFields(TitleBase):
 
 class TitleCreate(_TitleFields):
     kind: TitleKind
-    promotes_id: int | None = Field(default=None, description="for a promo: the title it promotes")
+    promotes_id: Id | None = Field(default=None, description="for a promo: the title it promotes")
 
 
 class EpisodeCreate(_TitleFields):
@@ -170,28 +171,27 @@ class EpisodeCreate(_TitleFields):
     episode_number: Annotated[int, Field(ge=1, le=100_000)]
 
 
-class TitleUpdate(SQLModel):
-    """Partial update: only the fields sent change; lists sent replace the stored list."""
-
-    model_config = {"extra": "forbid"}
+class TitleUpdate(PatchModel):
+    """Partial update: only the fields sent change; lists sent replace the stored list (`[]`
+    empties one; null is refused); null clears only the optional facts marked `CLEARS`."""
 
     original_title: Text500 | None = None
     original_language: LanguageTag | None = None
-    production_year: Year | None = None
-    runtime_minutes: Runtime | None = None
+    production_year: Annotated[Year | None, CLEARS] = None
+    runtime_minutes: Annotated[Runtime | None, CLEARS] = None
     genres: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=20)
     themes: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=20)
     tags: Annotated[list[Tag], UniqueList] | None = Field(default=None, max_length=50)
     countries_of_origin: Annotated[list[CountryCode], UniqueList] | None = Field(
         default=None, max_length=20
     )
-    producer: ShortText | None = None
-    content_rating: ContentRating | None = None
-    eidr_title_id: EidrId | None = None
-    eidr_edit_id: EidrId | None = None
+    producer: Annotated[ShortText | None, CLEARS] = None
+    content_rating: Annotated[ContentRating | None, CLEARS] = None
+    eidr_title_id: Annotated[EidrId | None, CLEARS] = None
+    eidr_edit_id: Annotated[EidrId | None, CLEARS] = None
     localizations: list[LocalizationIn] | None = Field(default=None, max_length=100)
     campaigns: Annotated[list[str], UniqueList] | None = Field(default=None, max_length=20)
-    promotes_id: int | None = None
+    promotes_id: Annotated[Id | None, CLEARS] = None
     season_number: Annotated[int, Field(ge=0, le=1000)] | None = None
     episode_number: Annotated[int, Field(ge=1, le=100_000)] | None = None
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import StringConstraints, model_validator
+from pydantic import StringConstraints, WithJsonSchema, model_validator
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 from catalogue.models.campaigns import Name
 from catalogue.models.titles import TitleKind
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import LanguageTag, Tag, UniqueList
+from catalogue.validation import Id, LanguageTag, Tag, UniqueList
 
 
 class PlanState(StrEnum):
@@ -203,7 +203,7 @@ class TitleSelection(SQLModel):
 
     model_config = {"extra": "forbid"}
 
-    title_ids: Annotated[list[int], UniqueList] = Field(default_factory=list, max_length=2000)
+    title_ids: Annotated[list[Id], UniqueList] = Field(default_factory=list, max_length=2000)
     kinds: Annotated[list[TitleKind], UniqueList] = Field(default_factory=list, max_length=3)
     campaign: Annotated[str, StringConstraints(max_length=80)] | None = None
     tag: Tag | None = None
@@ -222,7 +222,7 @@ class PlanCreate(SQLModel):
     starts_on: date | None = None
     ends_on: date | None = None
     titles: TitleSelection = Field(default_factory=TitleSelection)
-    venue_ids: Annotated[list[int], UniqueList] = Field(
+    venue_ids: Annotated[list[Id], UniqueList] = Field(
         default_factory=list, max_length=2000, description="empty: every venue in the region"
     )
     rules: RulesIn = Field(default_factory=RulesIn)
@@ -249,6 +249,21 @@ class PlanCreate(SQLModel):
         return self
 
 
+# A wall-clock time in the screening's time zone, sent as "19:00:00". JSON Schema's `format: time`
+# (RFC 3339) demands an offset, which a local time has none of: document what is sent.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?$",
+            "description": "local time in time_zone, HH:MM:SS",
+            "examples": ["19:00:00"],
+        }
+    ),
+]
+
+
 class ScreeningPublic(SQLModel):
     id: int
     key: str
@@ -260,7 +275,7 @@ class ScreeningPublic(SQLModel):
     city: str
     country: str
     day: date
-    start_time: time
+    start_time: LocalTime
     time_zone: str
     starts_at: datetime = Field(description="the local start as an aware datetime")
     language: str
@@ -348,9 +363,9 @@ class ScreeningEdit(SQLModel):
     model_config = {"extra": "forbid"}
 
     action: EditKind
-    screening_id: int | None = None
-    title_id: int | None = None
-    venue_id: int | None = None
+    screening_id: Id | None = None
+    title_id: Id | None = None
+    venue_id: Id | None = None
     day: date | None = None
     language: LanguageTag | None = None
     mode: Annotated[str, StringConstraints(pattern="^(subtitles|audio)$")] = "subtitles"

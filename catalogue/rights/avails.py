@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+import defusedxml
 from fastapi import Request
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
@@ -25,6 +27,7 @@ from catalogue.models import Partner, RightsWindow, Title
 from catalogue.models.rights import ImportReport, RowError, WindowCreate
 from catalogue.rights import store
 from catalogue.rights_core.windows import Window
+from catalogue.settings import Settings
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -99,36 +102,125 @@ class CatalogueTooLarge(CatalogueError):
     status_code = 413
 
 
-def read_rows(body: bytes, file_format: FileFormat) -> list[list[Any]]:
+@dataclass(frozen=True)
+class SheetLimits:
+    """What one sheet may hold: rows (the header aside), and bytes once an XLSX is unzipped (the
+    request's size limit only bounds the compressed file, and XLSX compresses about 100 to 1)."""
+
+    max_rows: int
+    max_uncompressed_bytes: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> SheetLimits:
+        return cls(settings.avails_max_rows, settings.avails_max_uncompressed_bytes)
+
+
+def read_rows(body: bytes, file_format: FileFormat, limits: SheetLimits) -> Iterator[list[Any]]:
+    """The sheet's rows, streamed (never all in memory); raises CatalogueTooLarge at the first
+    row past `limits.max_rows`, before the caller has written anything."""
     if not body.strip():
         raise InvalidInput("the sheet is empty; send the CSV or XLSX file as the request body")
-    if file_format is FileFormat.csv:
-        try:
-            text = body.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput("the CSV is not UTF-8; save it as 'CSV UTF-8'") from None
-        return [row for row in csv.reader(io.StringIO(text))]
-    return _xlsx_rows(body)
+    rows = _csv_rows(body) if file_format is FileFormat.csv else _xlsx_rows(body, limits)
+    return _capped(rows, limits.max_rows)
 
 
-def _xlsx_rows(body: bytes) -> list[list[Any]]:
-    from zipfile import BadZipFile
+def _capped(rows: Iterator[list[Any]], max_rows: int) -> Iterator[list[Any]]:
+    for number, row in enumerate(rows):
+        if number > max_rows:  # row 0 is the header
+            raise CatalogueTooLarge(
+                f"the sheet has more than {max_rows} rows; split it into files of at most "
+                f"{max_rows} rows each"
+            )
+        yield row
 
+
+def _csv_rows(body: bytes) -> Iterator[list[Any]]:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the CSV is not UTF-8; save it as 'CSV UTF-8'") from None
+    try:
+        yield from csv.reader(io.StringIO(text))
+    except csv.Error as error:
+        raise InvalidInput(f"the CSV cannot be read ({error}); save it as 'CSV UTF-8'") from None
+
+
+def check_unzipped_size(body: bytes, limit: int) -> None:
+    """Refuse a zip bomb: the members' declared sizes, then the bytes they really unzip to (a
+    member may lie about its size), must stay within `limit`."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            members = archive.infolist()
+            declared = sum(member.file_size for member in members)
+            if declared > limit:
+                raise _too_big_unzipped(limit)
+            unzipped = 0
+            for member in members:
+                with archive.open(member) as data:
+                    while chunk := data.read(1024 * 1024):
+                        unzipped += len(chunk)
+                        if unzipped > limit:
+                            raise _too_big_unzipped(limit)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
+        raise _not_xlsx() from None
+
+
+def _too_big_unzipped(limit: int) -> CatalogueTooLarge:
+    return CatalogueTooLarge(
+        f"the workbook unzips to more than {limit // (1024 * 1024)} MiB; an avails sheet is far "
+        "smaller: split it, or save it again from a spreadsheet program"
+    )
+
+
+def _not_xlsx() -> InvalidInput:
+    return InvalidInput(
+        "not an XLSX workbook; send format=csv for a CSV file, or save the sheet as .xlsx"
+    )
+
+
+def _xlsx_rows(body: bytes, limits: SheetLimits) -> Iterator[list[Any]]:
+    import openpyxl.xml
     from openpyxl import load_workbook
 
+    # openpyxl parses with defusedxml when it is installed: entity expansion ("billion laughs")
+    # and external entities are refused. Never parse a client's workbook without it.
+    if not openpyxl.xml.DEFUSEDXML:
+        raise RuntimeError("defusedxml is not installed: refusing to parse XLSX workbooks")
+    check_unzipped_size(body, limits.max_uncompressed_bytes)
     try:
         book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError):
-        raise InvalidInput(
-            "not an XLSX workbook; send format=csv for a CSV file, or save the sheet as .xlsx"
-        ) from None
+    except (defusedxml.DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            SyntaxError) as error:  # fmt: skip
+        # openpyxl wraps what the XML parser raised in a ValueError
+        raise _unsafe_xml() if _caused_by_unsafe_xml(error) else _not_xlsx() from None
     try:
         sheet = book.active
         if sheet is None:
             raise InvalidInput("the workbook has no sheet")
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield list(row)
+        except defusedxml.DefusedXmlException:
+            raise _unsafe_xml() from None
+        except (zipfile.BadZipFile, ValueError, SyntaxError):
+            raise _not_xlsx() from None
     finally:
         book.close()
+
+
+def _caused_by_unsafe_xml(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, defusedxml.DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _unsafe_xml() -> InvalidInput:
+    return InvalidInput(
+        "the workbook declares XML entities (a spreadsheet program never writes them, an entity "
+        "expansion attack does); save the sheet again as .xlsx from a spreadsheet program"
+    )
 
 
 def _text(value: Any) -> str:
@@ -275,18 +367,28 @@ def _header(row: list[Any]) -> list[str]:
     return header
 
 
-def _records(rows: list[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    header = _header(rows[0])
-    for number, row in enumerate(rows[1:], start=2):
+def _records(rows: Iterator[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    first = next(rows, None)
+    if first is None:
+        raise InvalidInput("the sheet has no rows; the first row names the columns")
+    header = _header(first)
+    for number, row in enumerate(rows, start=2):
         if all(_text(cell) == "" for cell in row):
             continue
         yield number, {name: cell for name, cell in zip(header, row, strict=False) if name}
 
 
 def import_sheet(
-    session: Session, body: bytes, file_format: FileFormat, *, partial: bool = False
+    session: Session,
+    body: bytes,
+    file_format: FileFormat,
+    limits: SheetLimits,
+    *,
+    partial: bool = False,
 ) -> ImportReport:
-    rows = read_rows(body, file_format)
+    """Every row is read and checked before the first is written: a sheet over a limit, or one
+    with bad rows (unless `partial`), writes nothing."""
+    rows = read_rows(body, file_format, limits)
     lookups = Lookups.load(session)
     accepted: list[tuple[int | None, WindowCreate]] = []
     problems: list[RowError] = []

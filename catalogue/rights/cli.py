@@ -45,8 +45,11 @@ def import_sheet(
     ] = False,
 ) -> None:
     """Import an avails sheet; a file with errors imports nothing unless --partial."""
+    limits = avails.SheetLimits.of(get_settings())
     with _session() as session:
-        report = avails.import_sheet(session, sheet.read_bytes(), _format(sheet), partial=partial)
+        report = avails.import_sheet(
+            session, sheet.read_bytes(), _format(sheet), limits, partial=partial
+        )
     for problem in report.errors:
         console.print(f"[yellow]row {problem.row}[/] {problem.column or ''}: {problem.message}")
     console.print(

@@ -26,6 +26,7 @@ from catalogue.models import (
     TitleTag,
 )
 from catalogue.rights_core.language_sql import in_family_clause
+from catalogue.settings import Settings
 from catalogue.validation import language_tag
 
 YEAR_MIN, YEAR_MAX = 1888, 2100
@@ -61,7 +62,13 @@ class TitleFilters(BaseModel):
     campaign: str | None = Field(None, max_length=80, description="campaign slug")
     tag: str | None = Field(None, max_length=64)
     sort: TitleSort | None = Field(None, description="default: relevance with q, else -updated")
-    limit: int | None = Field(None, ge=1, description="page size (capped, see settings)")
+    limit: int | None = Field(
+        None,
+        ge=1,
+        # Documented here, enforced by the service with a message that says how to page on.
+        json_schema_extra={"maximum": Settings.model_fields["page_size_max"].default},
+        description="page size (at most CATALOGUE_PAGE_SIZE_MAX)",
+    )
     offset: int = Field(0, ge=0, le=1_000_000)
 
     def order(self) -> TitleSort:

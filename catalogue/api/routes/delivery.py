@@ -17,7 +17,7 @@ from catalogue.auth.guards import Admin, Allow, AnyUser
 from catalogue.delivery import audit, links, manifest, subscriptions
 from catalogue.delivery import catalogue as partner_catalogue
 from catalogue.delivery.ranges import DeliveryFileResponse, media_type, served_bytes
-from catalogue.deps import SessionDep, SettingsDep, StorageDep
+from catalogue.deps import PathId, QueryId, SessionDep, SettingsDep, StorageDep, id_query
 from catalogue.errors import CatalogueError, InvalidInput, NotFound
 from catalogue.models import Role, User
 from catalogue.models.delivery import (
@@ -59,7 +59,7 @@ def read_partner_catalogue(
     user: AnyUser,
     starts_on: Annotated[date | None, Query(alias="from", description="default: today")] = None,
     ends_on: Annotated[date | None, Query(alias="to")] = None,
-    partner_id: Annotated[int | None, Query(description="staff only: the partner's view")] = None,
+    partner_id: Annotated[int | None, id_query("staff only: the partner's view")] = None,
 ) -> PartnerCatalogue:
     """Titles licensed to the partner (an active window covering its territory now, or at some
     point of the requested period), with windows, renditions and audio/subtitle languages."""
@@ -78,7 +78,7 @@ def create_link(
     settings: SettingsDep,
     storage: StorageDep,
     user: PartnerUser,
-    asset_id: int,
+    asset_id: PathId,
     body: LinkCreate | None = None,
 ) -> LinkPublic:
     """A time-limited link to an asset's renditions for the calling partner: the HLS master
@@ -156,8 +156,8 @@ def read_manifest(
     request: Request,
     session: SessionDep,
     user: AnyUser,
-    title_id: int,
-    partner_id: int | None = None,
+    title_id: PathId,
+    partner_id: QueryId = None,
 ) -> DeliveryManifest:
     """Every file of the title's renditions with size and SHA-256, languages and loudness."""
     result = manifest.as_seen_by(session, user, title_id, partner_id)
@@ -174,13 +174,13 @@ def read_manifest(
 
 @router.get(
     "/titles/{title_id}/manifest.sha256",
-    response_class=PlainTextResponse,
+    response_class=Response,  # PlainTextResponse would document the JSON errors as text/plain
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
                      "description": "`sha256sum -c` input; paths are <asset id>/<path>"},
                **errors(404)},
 )  # fmt: skip
 def read_checksums(
-    session: SessionDep, user: AnyUser, title_id: int, partner_id: int | None = None
+    session: SessionDep, user: AnyUser, title_id: PathId, partner_id: QueryId = None
 ) -> PlainTextResponse:
     body = manifest.checksum_file(manifest.as_seen_by(session, user, title_id, partner_id).files)
     return PlainTextResponse(body)
@@ -193,7 +193,7 @@ def read_checksums(
                      "description": "EBUCore ebuCoreMain/coreMetadata"},
                **errors(404)},
 )  # fmt: skip
-def read_ebucore(session: SessionDep, user: AnyUser, title_id: int) -> Response:
+def read_ebucore(session: SessionDep, user: AnyUser, title_id: PathId) -> Response:
     """The title's descriptive metadata as EBUCore XML (urn:ebu:metadata-schema:ebucore)."""
     return Response(manifest.ebucore_xml(session, user, title_id), media_type="application/xml")
 
@@ -223,7 +223,7 @@ def list_webhooks(session: SessionDep, user: WebhookUser) -> list[WebhookPublic]
 @router.delete(
     "/partner/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404)
 )
-def delete_webhook(session: SessionDep, user: WebhookUser, webhook_id: int) -> Response:
+def delete_webhook(session: SessionDep, user: WebhookUser, webhook_id: PathId) -> Response:
     subscriptions.unsubscribe(session, user, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -234,7 +234,7 @@ def delete_webhook(session: SessionDep, user: WebhookUser, webhook_id: int) -> R
     responses=errors(404),
 )
 def list_deliveries(
-    session: SessionDep, user: WebhookUser, webhook_id: int
+    session: SessionDep, user: WebhookUser, webhook_id: PathId
 ) -> list[WebhookDeliveryPublic]:
     """Every delivery attempt, newest first, with the receiver's status code or the error."""
     return subscriptions.deliveries(session, user, webhook_id)
@@ -247,7 +247,7 @@ def list_deliveries(
 def list_audit(
     session: SessionDep,
     user: Admin,
-    partner_id: int | None = None,
+    partner_id: QueryId = None,
     action: AuditAction | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventPublic]:

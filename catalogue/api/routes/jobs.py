@@ -14,9 +14,9 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from catalogue.api.responses import errors
+from catalogue.api.responses import PAGE_SIZE_CAP, errors
 from catalogue.auth.guards import ANY_ROLE, STAFF, Allow
-from catalogue.deps import SessionDep, SettingsDep
+from catalogue.deps import PathId, SessionDep, SettingsDep
 from catalogue.errors import InvalidInput
 from catalogue.jobs import service
 from catalogue.models import Role, User
@@ -27,6 +27,23 @@ router = APIRouter(prefix="/jobs", tags=["jobs"])
 # How often the event stream looks at the job, and how often it proves the connection is alive.
 SSE_POLL_S = 0.5
 SSE_KEEPALIVE_S = 15.0
+
+
+# One event of the stream as OpenAPI 3.2 describes it (`itemSchema`): a bare `schema` of a
+# text/event-stream would describe every event, and a string is not what a client parses.
+SSE_EVENT = {
+    "type": "object",
+    "required": ["id", "event", "data"],
+    "properties": {
+        "id": {"type": "string", "description": "1, 2, 3, ... per connection"},
+        "event": {"type": "string", "enum": ["progress", "end"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": 'progress: the job (as GET /jobs/{job_id}); end: {"status": ...}',
+        },
+    },
+}
 
 
 # Other roles get 404: for partners, jobs do not exist (nor, for programmers, the job actions).
@@ -41,7 +58,7 @@ def list_jobs(
     settings: SettingsDep,
     job_status: Annotated[JobStatus | None, Query(alias="status")] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=PAGE_SIZE_CAP)] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JobPage:
     """Jobs, newest first, filtered by status and kind."""
@@ -55,19 +72,19 @@ def list_jobs(
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=errors(404))
-def read_job(session: SessionDep, user: JobViewer, job_id: int) -> JobPublic:
+def read_job(session: SessionDep, user: JobViewer, job_id: PathId) -> JobPublic:
     """One job with its progress (percent), message, attempts and error."""
     return service.to_public(service.get_job(session, job_id))
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic, responses=errors(404, 409))
-def cancel_job(session: SessionDep, user: JobOperator, job_id: int) -> JobPublic:
+def cancel_job(session: SessionDep, user: JobOperator, job_id: PathId) -> JobPublic:
     """Cancel: a queued job at once; a running one stops at its next check (within seconds)."""
     return service.to_public(service.cancel(session, service.get_job(session, job_id)))
 
 
 @router.post("/{job_id}/retry", response_model=JobPublic, responses=errors(404, 409))
-def retry_job(session: SessionDep, user: JobOperator, job_id: int) -> JobPublic:
+def retry_job(session: SessionDep, user: JobOperator, job_id: PathId) -> JobPublic:
     """Queue a failed or cancelled job again with fresh attempts (409 for any other status)."""
     return service.to_public(service.retry(session, service.get_job(session, job_id)))
 
@@ -76,16 +93,14 @@ def retry_job(session: SessionDep, user: JobOperator, job_id: int) -> JobPublic:
     "/{job_id}/events",
     response_class=StreamingResponse,
     responses={
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "`event: progress` with the job as JSON on every change, then "
-            "`event: end` once it succeeded, failed or was cancelled",
-        },
+        200: {"content": {"text/event-stream": {"itemSchema": SSE_EVENT}},
+              "description": "`event: progress` with the job as JSON on every change, then "
+                             "`event: end` once it succeeded, failed or was cancelled"},
         **errors(404),
     },
-)
+)  # fmt: skip
 def job_events(
-    session: SessionDep, user: JobViewer, request: Request, job_id: int
+    session: SessionDep, user: JobViewer, request: Request, job_id: PathId
 ) -> StreamingResponse:
     """Server-sent events following a job until it ends."""
     service.get_job(session, job_id)  # 404 before the stream starts

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import Admin, AnyUser, Programmer
-from catalogue.deps import SessionDep
+from catalogue.deps import PathId, SessionDep
 from catalogue.models.partners import (
     PartnerCreate,
     PartnerPublic,
@@ -35,13 +35,13 @@ def create_partner(session: SessionDep, user: Admin, body: PartnerCreate) -> Par
 
 
 @router.get("/partners/{partner_id}", response_model=PartnerPublic, responses=errors(404))
-def read_partner(session: SessionDep, user: AnyUser, partner_id: int) -> PartnerPublic:
+def read_partner(session: SessionDep, user: AnyUser, partner_id: PathId) -> PartnerPublic:
     return service.read_partner(session, user, partner_id)
 
 
 @router.patch("/partners/{partner_id}", response_model=PartnerPublic, responses=errors(404))
 def update_partner(
-    session: SessionDep, user: Admin, partner_id: int, body: PartnerUpdate
+    session: SessionDep, user: Admin, partner_id: PathId, body: PartnerUpdate
 ) -> PartnerPublic:
     """Suspend a partner (`{"status": "suspended"}`): its users' tokens are refused (401), their
     page sessions end, and every download link issued to it answers 404. `{"status": "active"}`
@@ -67,5 +67,5 @@ def create_venue(session: SessionDep, user: Programmer, body: VenueCreate) -> Ve
 
 
 @router.get("/venues/{venue_id}", response_model=VenuePublic, responses=errors(404))
-def read_venue(session: SessionDep, user: AnyUser, venue_id: int) -> VenuePublic:
+def read_venue(session: SessionDep, user: AnyUser, venue_id: PathId) -> VenuePublic:
     return service.read_venue(session, user, venue_id)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from catalogue.api.responses import errors
 from catalogue.api.routes.jobs import JobViewer
-from catalogue.deps import SessionDep
+from catalogue.deps import PathId, SessionDep
 from catalogue.media import renditions
 from catalogue.models.renditions import (
     LoudnessPublic,
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/assets", tags=["renditions"])
 
 
 @router.get("/{asset_id}/renditions", response_model=RenditionsPublic, responses=errors(404))
-def read_renditions(session: SessionDep, user: JobViewer, asset_id: int) -> RenditionsPublic:
+def read_renditions(session: SessionDep, user: JobViewer, asset_id: PathId) -> RenditionsPublic:
     """The published rendition set: HLS master playlist and variants, delivery MP4/M4A, poster,
     storyboard, loudness, and every file's size and SHA-256."""
     row = renditions.of_asset(session, asset_id)

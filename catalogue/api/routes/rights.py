@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import STAFF, Allow
-from catalogue.deps import SessionDep
+from catalogue.deps import PathId, QueryId, SessionDep, SettingsDep
 from catalogue.errors import InvalidInput
 from catalogue.models import Role, User
 from catalogue.models.rights import (
@@ -44,11 +44,11 @@ RightsWriter = Annotated[
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-@router.get("/rights/windows", response_model=list[WindowPublic], responses=errors())
+@router.get("/rights/windows", response_model=list[WindowPublic], responses=errors(404))
 def list_windows(
     session: SessionDep,
     user: RightsReader,
-    title_id: int | None = None,
+    title_id: QueryId = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     window_status: Annotated[WindowStatus | None, Query(alias="status")] = None,
     contract_ref: Annotated[str | None, Query(max_length=100)] = None,
@@ -62,7 +62,7 @@ def list_windows(
     "/rights/windows",
     response_model=WindowPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(409),
+    responses=errors(404, 409),
 )
 def create_window(session: SessionDep, user: RightsWriter, body: WindowCreate) -> WindowPublic:
     """Grant a media right on a title for territories, dates and languages (409 when it would
@@ -71,13 +71,13 @@ def create_window(session: SessionDep, user: RightsWriter, body: WindowCreate) -
 
 
 @router.get("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404))
-def read_window(session: SessionDep, user: RightsReader, window_id: int) -> WindowPublic:
+def read_window(session: SessionDep, user: RightsReader, window_id: PathId) -> WindowPublic:
     return store.to_public(session, [store.get(session, window_id)])[0]
 
 
 @router.put("/rights/windows/{window_id}", response_model=WindowPublic, responses=errors(404, 409))
 def replace_window(
-    session: SessionDep, user: RightsWriter, window_id: int, body: WindowUpdate
+    session: SessionDep, user: RightsWriter, window_id: PathId, body: WindowUpdate
 ) -> WindowPublic:
     """Replace a window's terms (e.g. set status to `terminated`)."""
     return store.to_public(session, [store.replace(session, window_id, body)])[0]
@@ -86,17 +86,17 @@ def replace_window(
 @router.delete(
     "/rights/windows/{window_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404)
 )
-def delete_window(session: SessionDep, user: RightsWriter, window_id: int) -> Response:
+def delete_window(session: SessionDep, user: RightsWriter, window_id: PathId) -> Response:
     store.delete_window(session, store.get(session, window_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/titles/{title_id}/rights", response_model=list[WindowPublic], responses=errors(404))
-def title_windows(session: SessionDep, user: RightsReader, title_id: int) -> list[WindowPublic]:
+def title_windows(session: SessionDep, user: RightsReader, title_id: PathId) -> list[WindowPublic]:
     return store.of_title(session, title_id)
 
 
-@router.get("/availability", response_model=AvailabilityPage, responses=errors())
+@router.get("/availability", response_model=AvailabilityPage, responses=errors(404))
 def availability(
     session: SessionDep,
     user: RightsReader,
@@ -110,7 +110,7 @@ def availability(
     min_days: Annotated[int, Query(ge=0, le=3660)] = 0,
     right: Annotated[list[MediaRight] | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=35)] = None,
-    partner_id: int | None = None,
+    partner_id: QueryId = None,
     available: Annotated[
         bool | None, Query(description="only titles that are (not) available")
     ] = None,
@@ -154,7 +154,7 @@ def availability(
             },
             "description": "every window, one row each, in the avails layout",
         },
-        **errors(),
+        **errors(404),
     },
 )
 def export_windows(
@@ -171,10 +171,11 @@ def export_windows(
     )
 
 
-@router.post("/rights/import", response_model=ImportReport, responses=errors(413))
+@router.post("/rights/import", response_model=ImportReport, responses=errors(404, 413))
 async def import_windows(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: RightsWriter,
     file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
     partial: Annotated[
@@ -182,9 +183,13 @@ async def import_windows(
     ] = False,
 ) -> ImportReport:
     """Import an avails sheet sent as the request body (CSV or XLSX). A file with errors imports
-    nothing (the report lists every bad row) unless partial=true."""
+    nothing (the report lists every bad row) unless partial=true. A sheet over the row limit, or
+    an XLSX that unzips past its limit, is refused whole (413)."""
     body = await avails.read_body(request, MAX_IMPORT_BYTES)
-    return await run_in_threadpool(avails.import_sheet, session, body, file_format, partial=partial)
+    limits = avails.SheetLimits.of(settings)
+    return await run_in_threadpool(
+        avails.import_sheet, session, body, file_format, limits, partial=partial
+    )
 
 
 def _country(value: str) -> str:

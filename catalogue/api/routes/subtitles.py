@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
-from catalogue.deps import SessionDep, SettingsDep, StorageDep
+from catalogue.deps import PathId, SessionDep, SettingsDep, StorageDep
 from catalogue.errors import InvalidInput
 from catalogue.jobs import service as jobs_service
 from catalogue.models import SubtitleTrack, Title
@@ -43,8 +43,8 @@ from transcoder.subtitles import (
 
 router = APIRouter(prefix="/titles", tags=["subtitles"])
 
-TitleId = Annotated[int, Path()]
-TrackId = Annotated[int, Path()]
+TitleId = PathId
+TrackId = PathId
 
 _RATES = {
     FrameRateName.film_ntsc: FrameRate.FILM_NTSC,
@@ -132,6 +132,22 @@ async def upload_subtitles(
 
 
 # Sidecar routes come before /{track_id} so that "7.vtt" is not read as a track id.
+# Before the {track_id} routes: "extract" would match them as a track id (typed later).
+@router.post(
+    "/{title_id}/subtitles/extract",
+    response_model=JobPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=errors(404),
+)
+def extract_embedded(
+    session: SessionDep, user: Editor, title_id: TitleId, body: ExtractRequest
+) -> JobPublic:
+    """Extract the text subtitle streams of a ready master of this title as tracks (a job)."""
+    title = _title(session, user, title_id)
+    job = extraction.request_extraction(session, title, body.asset_id, user.id)
+    return jobs_service.to_public(job)
+
+
 @router.get(
     "/{title_id}/subtitles/{track_id}.vtt",
     response_class=Response,
@@ -351,21 +367,6 @@ def change_track_status(
     tracks are delivered in HLS and the master playlists are rewritten."""
     track = _track(session, user, title_id, track_id)
     return tracks.to_public(tracks.change_status(session, storage, settings, track, body.status))
-
-
-@router.post(
-    "/{title_id}/subtitles/extract",
-    response_model=JobPublic,
-    status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(404),
-)
-def extract_embedded(
-    session: SessionDep, user: Editor, title_id: TitleId, body: ExtractRequest
-) -> JobPublic:
-    """Extract the text subtitle streams of a ready master of this title as tracks (a job)."""
-    title = _title(session, user, title_id)
-    job = extraction.request_extraction(session, title, body.asset_id, user.id)
-    return jobs_service.to_public(job)
 
 
 @router.post(

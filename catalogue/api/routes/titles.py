@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
-from catalogue.deps import SessionDep, SettingsDep, StorageDep
+from catalogue.deps import PathId, SessionDep, SettingsDep, StorageDep
 from catalogue.models.titles import (
     EpisodeCreate,
     StatusChange,
@@ -43,20 +43,22 @@ def create_title(session: SessionDep, user: Editor, body: TitleCreate) -> TitleP
 
 
 @router.get("/{title_id}", response_model=TitlePublic, responses=errors(404))
-def read_title(session: SessionDep, user: AnyUser, title_id: int) -> TitlePublic:
+def read_title(session: SessionDep, user: AnyUser, title_id: PathId) -> TitlePublic:
     return service.read(session, user, title_id)
 
 
 @router.patch("/{title_id}", response_model=TitlePublic, responses=errors(404, 409))
 def update_title(
-    session: SessionDep, user: Editor, title_id: int, body: TitleUpdate
+    session: SessionDep, user: Editor, title_id: PathId, body: TitleUpdate
 ) -> TitlePublic:
     """Change metadata; lists sent replace the stored ones. Status has its own endpoint."""
     return service.update(session, user, title_id, body)
 
 
 @router.delete("/{title_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(404, 409))
-def delete_title(session: SessionDep, storage: StorageDep, user: Editor, title_id: int) -> Response:
+def delete_title(
+    session: SessionDep, storage: StorageDep, user: Editor, title_id: PathId
+) -> Response:
     """Delete a draft or archived title with its episodes, masters, renditions and subtitles; a
     published one must be archived first."""
     service.remove(session, storage, user, title_id)
@@ -65,14 +67,14 @@ def delete_title(session: SessionDep, storage: StorageDep, user: Editor, title_i
 
 @router.post("/{title_id}/status", response_model=TitlePublic, responses=errors(404, 409))
 def change_status(
-    session: SessionDep, user: Editor, title_id: int, body: StatusChange
+    session: SessionDep, user: Editor, title_id: PathId, body: StatusChange
 ) -> TitlePublic:
     """Move through the workflow: draft -> published -> archived (-> draft); others are refused."""
     return service.set_status(session, user, title_id, body.status)
 
 
 @router.get("/{title_id}/episodes", response_model=list[TitlePublic], responses=errors(404))
-def list_episodes(session: SessionDep, user: AnyUser, title_id: int) -> list[TitlePublic]:
+def list_episodes(session: SessionDep, user: AnyUser, title_id: PathId) -> list[TitlePublic]:
     return service.episodes(session, user, title_id)
 
 
@@ -83,7 +85,7 @@ def list_episodes(session: SessionDep, user: AnyUser, title_id: int) -> list[Tit
     responses=errors(404, 409),
 )
 def create_episode(
-    session: SessionDep, user: Editor, title_id: int, body: EpisodeCreate
+    session: SessionDep, user: Editor, title_id: PathId, body: EpisodeCreate
 ) -> TitlePublic:
     """Add an episode (a title of its own, of the series' kind) to a series."""
     return service.add_episode(session, user, title_id, body)

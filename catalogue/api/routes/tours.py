@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import ValidationError
 
-from catalogue.api.responses import errors
+from catalogue.api.responses import PAGE_SIZE_CAP, errors
 from catalogue.auth.guards import STAFF, Allow, AnyUser
-from catalogue.deps import SessionDep, SettingsDep
+from catalogue.deps import PathId, SessionDep, SettingsDep, id_query
 from catalogue.errors import InvalidInput
 from catalogue.jobs import service as jobs_service
 from catalogue.models import Role, User
@@ -33,6 +33,7 @@ from catalogue.models.tours import (
 from catalogue.planner import PlannerError
 from catalogue.tours import edits, exports, planning, readiness, selection, store
 from catalogue.tours.inputs import Inputs
+from catalogue.validation import Id
 
 router = APIRouter(tags=["tours"])
 
@@ -71,7 +72,7 @@ def list_plans(
     user: PlanReader,
     settings: SettingsDep,
     state: PlanState | None = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=PAGE_SIZE_CAP)] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PlanPage:
     page_size = limit or settings.page_size_default
@@ -100,7 +101,7 @@ def read_readiness(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
-    title_ids: Annotated[list[int] | None, Query(max_length=2000)] = None,
+    title_ids: Annotated[list[Id] | None, Query(max_length=2000)] = None,
     kind: Annotated[list[TitleKind] | None, Query()] = None,
     campaign: Annotated[str | None, Query(max_length=80)] = None,
     tag: Annotated[str | None, Query(max_length=64)] = None,
@@ -127,7 +128,7 @@ def read_readiness(
 def partner_screenings(
     session: SessionDep,
     user: AnyUser,
-    partner_id: Annotated[int | None, Query(description="staff: one partner's")] = None,
+    partner_id: Annotated[int | None, id_query("staff: one partner's")] = None,
 ) -> list[ScreeningPublic]:
     """Published screenings: a partner's at its own venues; staff see every partner's."""
     if user.role == Role.partner:
@@ -146,9 +147,9 @@ def partner_screenings(
 def export_ical(
     session: SessionDep,
     user: PlanReader,
-    plan_id: int,
-    venue: Annotated[int | None, Query(description="one venue's calendar")] = None,
-    partner: Annotated[int | None, Query(description="one partner's calendar")] = None,
+    plan_id: PathId,
+    venue: Annotated[int | None, id_query("one venue's calendar")] = None,
+    partner: Annotated[int | None, id_query("one partner's calendar")] = None,
 ) -> Response:
     """iCalendar with VTIMEZONE blocks; UIDs are stable across exports of the plan."""
     plan = store.get(session, plan_id)
@@ -165,7 +166,7 @@ def export_ical(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **errors(404)},
 )
-def export_csv(session: SessionDep, user: PlanReader, plan_id: int) -> Response:
+def export_csv(session: SessionDep, user: PlanReader, plan_id: PathId) -> Response:
     plan = store.get(session, plan_id)
     return Response(
         exports.csv(session, plan),
@@ -179,25 +180,25 @@ def export_csv(session: SessionDep, user: PlanReader, plan_id: int) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **errors(404)},
 )
-def export_json(session: SessionDep, user: PlanReader, plan_id: int) -> Response:
+def export_json(session: SessionDep, user: PlanReader, plan_id: PathId) -> Response:
     plan = store.get(session, plan_id)
     return Response(exports.json(session, plan), media_type="application/json")
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=errors(404))
-def read_plan(session: SessionDep, user: PlanReader, plan_id: int) -> PlanPublic:
+def read_plan(session: SessionDep, user: PlanReader, plan_id: PathId) -> PlanPublic:
     """The plan with its inputs, the solver's figures, screenings and left-out reasons."""
     return store.to_public(session, store.get(session, plan_id))
 
 
 @router.get("/plans/{plan_id}/readiness", response_model=ReadinessPublic, responses=errors(404))
-def read_plan_readiness(session: SessionDep, user: PlanReader, plan_id: int) -> ReadinessPublic:
+def read_plan_readiness(session: SessionDep, user: PlanReader, plan_id: PathId) -> ReadinessPublic:
     return readiness.matrix(session, Inputs.of(store.get(session, plan_id)))
 
 
 @router.post("/plans/{plan_id}/edits", response_model=EditResult, responses=errors(404, 409))
 def edit_plan(
-    session: SessionDep, user: PlanWriter, plan_id: int, body: ScreeningEdit
+    session: SessionDep, user: PlanWriter, plan_id: PathId, body: ScreeningEdit
 ) -> EditResult:
     """Move, add, cancel or pin a screening. An edit that breaks a rule is refused (422, with
     the reasons) unless `force` is true: then it is stored, flagged with the reasons."""
@@ -214,7 +215,7 @@ def edit_plan(
     status_code=status.HTTP_202_ACCEPTED,
     responses=errors(404, 409),
 )
-def replan(session: SessionDep, user: PlanWriter, plan_id: int) -> Accepted:
+def replan(session: SessionDep, user: PlanWriter, plan_id: PathId) -> Accepted:
     """Plan again from today's catalogue, keeping pinned and published screenings and as much
     of the current version as the objective allows (a job)."""
     plan = store.get(session, plan_id)
@@ -225,7 +226,7 @@ def replan(session: SessionDep, user: PlanWriter, plan_id: int) -> Accepted:
 
 @router.post("/plans/{plan_id}/status", response_model=PlanSummary, responses=errors(404, 409))
 def change_status(
-    session: SessionDep, user: PlanWriter, plan_id: int, body: PlanStatusChange
+    session: SessionDep, user: PlanWriter, plan_id: PathId, body: PlanStatusChange
 ) -> PlanSummary:
     """Publish (partners then see the screenings at their venues), archive, or back to draft."""
     plan = store.change_state(session, store.get(session, plan_id), body.state)

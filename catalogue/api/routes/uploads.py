@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from catalogue.api.responses import ErrorMessage, errors
+from catalogue.api.responses import ErrorMessage, errors, without_body
 from catalogue.auth.guards import Editor
 from catalogue.deps import SessionDep, SettingsDep
 from catalogue.errors import CatalogueError, NotAuthenticated
@@ -170,7 +170,7 @@ async def create(
                 "Upload-Expires": _header("when an unfinished upload is collected"),
             },
         },
-        **_TUS_ERRORS,
+        **without_body(_TUS_ERRORS),
     },
 )
 def offset(

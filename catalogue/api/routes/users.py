@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from catalogue.accounts import service as accounts
 from catalogue.api.responses import errors
 from catalogue.auth.guards import Admin, AnyUser
-from catalogue.deps import SessionDep
+from catalogue.deps import PathId, SessionDep
 from catalogue.models.accounts import (
     SignedOut,
     TokenCreate,
@@ -44,7 +44,7 @@ def create_my_token(session: SessionDep, user: AnyUser, body: TokenCreate) -> To
 
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
-def revoke_my_token(session: SessionDep, user: AnyUser, token_id: int) -> TokenPublic:
+def revoke_my_token(session: SessionDep, user: AnyUser, token_id: PathId) -> TokenPublic:
     """Revoke one of your tokens; page sessions signed in with it end too."""
     return accounts.revoke_token(session, token_id, owner=user)
 
@@ -62,12 +62,12 @@ def create_user(session: SessionDep, user: Admin, body: UserCreate) -> UserPubli
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, responses=errors(404))
-def read_user(session: SessionDep, user: Admin, user_id: int) -> UserPublic:
+def read_user(session: SessionDep, user: Admin, user_id: PathId) -> UserPublic:
     return UserPublic(**accounts.get_user(session, user_id).model_dump())
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic, responses=errors(404))
-def update_user(session: SessionDep, user: Admin, user_id: int, body: UserUpdate) -> UserPublic:
+def update_user(session: SessionDep, user: Admin, user_id: PathId, body: UserUpdate) -> UserPublic:
     """Rename, disable (is_active=false refuses all its tokens and ends its page sessions) or set
     a password (which ends its page sessions)."""
     return UserPublic(**accounts.update_user(session, user_id, body).model_dump())
@@ -76,7 +76,7 @@ def update_user(session: SessionDep, user: Admin, user_id: int, body: UserUpdate
 @router.get(
     "/users/{user_id}/sessions", response_model=list[WebSessionPublic], responses=errors(404)
 )
-def list_user_sessions(session: SessionDep, user: Admin, user_id: int) -> list[WebSessionPublic]:
+def list_user_sessions(session: SessionDep, user: Admin, user_id: PathId) -> list[WebSessionPublic]:
     """A user's sign-ins to the pages, newest first, with where they came from; ended ones
     show `revoked_at` or a past `expires_at`."""
     return accounts.sessions_of(session, user_id)
@@ -88,7 +88,7 @@ def list_user_sessions(session: SessionDep, user: Admin, user_id: int) -> list[W
     responses=errors(404),
     summary="Sign a user out everywhere",
 )
-def sign_out_everywhere(session: SessionDep, user: Admin, user_id: int) -> SignedOut:
+def sign_out_everywhere(session: SessionDep, user: Admin, user_id: PathId) -> SignedOut:
     """End every page session of the user at once: each of its cookies, wherever it is kept,
     is refused from now on (pages send it to sign in, the API answers 401). Its API tokens are
     not touched: revoke them with `DELETE /tokens/{token_id}`, or disable the user."""
@@ -96,7 +96,7 @@ def sign_out_everywhere(session: SessionDep, user: Admin, user_id: int) -> Signe
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenPublic], responses=errors(404))
-def list_user_tokens(session: SessionDep, user: Admin, user_id: int) -> list[TokenPublic]:
+def list_user_tokens(session: SessionDep, user: Admin, user_id: PathId) -> list[TokenPublic]:
     return accounts.tokens_of(session, accounts.get_user(session, user_id))
 
 
@@ -107,7 +107,7 @@ def list_user_tokens(session: SessionDep, user: Admin, user_id: int) -> list[Tok
     responses=errors(404),
 )
 def create_user_token(
-    session: SessionDep, user: Admin, user_id: int, body: TokenCreate
+    session: SessionDep, user: Admin, user_id: PathId, body: TokenCreate
 ) -> TokenIssued:
     """Issue a token for another user (e.g. a partner's first token)."""
     target = accounts.get_user(session, user_id)
@@ -115,6 +115,6 @@ def create_user_token(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, responses=errors(404))
-def revoke_token(session: SessionDep, user: Admin, token_id: int) -> TokenPublic:
+def revoke_token(session: SessionDep, user: Admin, token_id: PathId) -> TokenPublic:
     """Revoke any token; page sessions signed in with it end too."""
     return accounts.revoke_token(session, token_id, owner=None)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalogue.campaigns import service as campaigns
-from catalogue.deps import SessionDep, SettingsDep
+from catalogue.deps import PathId, SessionDep, SettingsDep
 from catalogue.media import renditions as media
 from catalogue.models import Role, TitleKind, TitleStatus
 from catalogue.models.titles import TitlePublic
@@ -64,7 +64,9 @@ def catalogue_page(
 
 
 @router.get(f"{PREFIX}/titles/{{title_id}}", response_class=HTMLResponse)
-def title_page(request: Request, session: SessionDep, user: AnyPage, title_id: int) -> HTMLResponse:
+def title_page(
+    request: Request, session: SessionDep, user: AnyPage, title_id: PathId
+) -> HTMLResponse:
     row = access.visible_title(session, user, title_id)
     title = service.to_public(session, [row])[0]
     series = None

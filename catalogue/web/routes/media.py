@@ -11,7 +11,7 @@ import mimetypes
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from catalogue.deps import SessionDep, StorageDep
+from catalogue.deps import PathId, SessionDep, StorageDep
 from catalogue.errors import NotFound
 from catalogue.media import renditions
 from catalogue.rights import access
@@ -37,7 +37,7 @@ def _type(path: str) -> str:
 
 @router.get("/{asset_id}/{path:path}", response_model=None)
 def rendition_file(
-    session: SessionDep, storage: StorageDep, user: AnyPage, asset_id: int, path: str
+    session: SessionDep, storage: StorageDep, user: AnyPage, asset_id: PathId, path: str
 ) -> Response:
     rendition, file, _asset = renditions.find_file(session, asset_id, path)
     if not views.may_see_media(user) and (

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from catalogue.campaigns import service as campaigns_service
-from catalogue.deps import SessionDep
+from catalogue.deps import PathId, SessionDep
 from catalogue.models import Role, User
 from catalogue.models.tours import PlanState
 from catalogue.partners import service as partners_service
@@ -56,7 +56,9 @@ def plans_page(
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
-def plan_page(request: Request, session: SessionDep, user: StaffPage, plan_id: int) -> HTMLResponse:
+def plan_page(
+    request: Request, session: SessionDep, user: StaffPage, plan_id: PathId
+) -> HTMLResponse:
     plan = store.to_public(session, store.get(session, plan_id))
     title_ids = set(plan.title_ids) | {r.title_id for r in plan.left_out if r.title_id}
     titles = titles_service.names(session, title_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from catalogue.deps import SessionDep, SettingsDep
+from catalogue.deps import PathId, SessionDep, SettingsDep
 from catalogue.media import renditions
 from catalogue.models import AssetKind
 from catalogue.models.subtitles import SubtitleKind
@@ -20,7 +20,7 @@ router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False
 
 @router.get("/titles/{title_id}/upload", response_class=HTMLResponse)
 def upload_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: EditorPage, title_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, user: EditorPage, title_id: PathId
 ) -> HTMLResponse:
     row = access.visible_title(session, user, title_id)
     title = service.to_public(session, [row])[0]
