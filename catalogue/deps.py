@@ -54,7 +54,7 @@ def id_query(description: str | None = None) -> Any:
     return Query(ge=1, le=MAX_ID, description=description)
 
 
-# Every id in a path or query string: a number past a 64-bit row id is refused with a 422 here,
+# Every id in a path or query string: a number past the largest row id (MAX_ID) is refused with a 422 here,
 # never handed to the database driver (which raises OverflowError on it).
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, id_query()]

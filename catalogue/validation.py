@@ -10,9 +10,9 @@ import pycountry
 from pydantic import AfterValidator, Field
 from stdnum.iso7064 import mod_37_36
 
-MAX_ID = 2**63 - 1
-"""The largest row id: ids are 64-bit signed integers in PostgreSQL and SQLite alike, and a larger
-number cannot even be bound as a query parameter (OverflowError), so it is refused in the schema."""
+MAX_ID = 2**31 - 1
+"""The largest row id: primary keys are INTEGER columns (32-bit on PostgreSQL), so a larger id
+in a path, query or body is refused by the schema rather than by the database with a 500."""
 
 _EIDR = re.compile(
     r"^10\.5240/([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-F]{4})-([0-9A-Z])$"
