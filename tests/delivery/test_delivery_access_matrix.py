@@ -6,13 +6,14 @@ licensed to A, B, both, neither, and expired, through every partner-facing read.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from _delivery_fixtures import Deliver
+from _delivery_fixtures import Deliver, Delivered
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from catalogue.auth import cookies, sessions
 from catalogue.auth.guards import Allow
@@ -41,27 +42,13 @@ def routes_with_ids(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
     return found
 
 
-def test_routes_are_enumerated(app: FastAPI) -> None:
-    # FastAPI 0.165 wraps included routers: `app.routes` alone holds no APIRoute at all.
-    assert not [r for r in app.routes if isinstance(r, APIRoute) and "{" in r.path]
-    paths = {path for _, path, _ in routes_with_ids(app)}
-    assert {
-        "/titles/{title_id}",
-        "/assets/{asset_id}/links",
-        "/rights/windows/{window_id}",
-    } <= paths
-
-
-def test_partner_a_never_reaches_what_only_partner_b_may_see(
-    app: FastAPI,
-    client: TestClient,
-    actors: Actors,
-    deliver: Deliver,
-    session: Session,
-    settings: Settings,
-) -> None:
+def partner_b_objects(
+    client: TestClient, actors: Actors, deliver: Deliver, session: Session
+) -> tuple[Delivered, dict[str, Any]]:
+    """One object of every kind that only partner B may see (partner A has a title of its own),
+    by the path parameter that names it."""
     only_b = deliver("Paris only", ["FR"])
-    deliver("Almaty only", ["KZ"])  # A has something of its own
+    deliver("Almaty only", ["KZ"])
     track = client.post(
         f"/titles/{only_b.title_id}/subtitles",
         files={"file": ("fr.srt", SRT, "application/x-subrip")},
@@ -81,8 +68,7 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
     )  # fmt: skip
     assert venue.status_code == 201, venue.text
     user_b = session.exec(select(User).where(User.username == "partner_b")).one()
-    user_a = session.exec(select(User).where(User.username == "partner")).one()
-    ids = {
+    return only_b, {
         "title_id": only_b.title_id,
         "asset_id": only_b.asset_id,
         "track_id": track.json()["id"],
@@ -94,10 +80,36 @@ def test_partner_a_never_reaches_what_only_partner_b_may_see(
         "venue_id": venue.json()["id"],
         "user_id": user_b.id,
         "token_id": 1,
-        "job_id": session.exec(select(Job.id)).first(),
+        "job_id": session.exec(select(Job.id).order_by(col(Job.id))).first(),
+        "plan_id": 1,
+        "upload_id": "0" * 32,
+    }
+
+
+def test_routes_are_enumerated(app: FastAPI) -> None:
+    # FastAPI 0.165 wraps included routers: `app.routes` alone holds no APIRoute at all.
+    assert not [r for r in app.routes if isinstance(r, APIRoute) and "{" in r.path]
+    paths = {path for _, path, _ in routes_with_ids(app)}
+    assert {
+        "/titles/{title_id}",
+        "/assets/{asset_id}/links",
+        "/rights/windows/{window_id}",
+    } <= paths
+
+
+def test_partner_a_never_reaches_what_only_partner_b_may_see(
+    app: FastAPI,
+    client: TestClient,
+    actors: Actors,
+    deliver: Deliver,
+    session: Session,
+    settings: Settings,
+) -> None:
+    only_b, ids = partner_b_objects(client, actors, deliver, session)
+    user_a = session.exec(select(User).where(User.username == "partner")).one()
+    ids |= {
         "campaign_id": 1,
         "plan_id": 1,  # plans do not exist for partners: 404 whether or not plan 1 does
-        "upload_id": "0" * 32,
         "path": "master.m3u8",
     }
     secret = sessions.start(

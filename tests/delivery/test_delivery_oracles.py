@@ -12,22 +12,19 @@ import pytest
 from _delivery_fixtures import Deliver
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
-from test_delivery_access_matrix import TOKEN_ROUTES, routes_with_ids
+from sqlmodel import Session, select
+from test_delivery_access_matrix import TOKEN_ROUTES, partner_b_objects, routes_with_ids
 
 from catalogue.auth import cookies
 from catalogue.models import (
     Campaign,
-    Job,
     RenditionFile,
     RenditionSet,
     RightsWindow,
     TitleCampaign,
-    User,
 )
 from tests.conftest import Actors
 
-SRT = b"1\n00:00:00,500 --> 00:00:01,500\nHello\n"
 MISSING = 987654
 
 
@@ -149,45 +146,8 @@ def test_every_route_answers_another_partners_object_like_a_missing_one(
     deliver: Deliver,
     session: Session,
 ) -> None:
-    only_b = deliver("Paris only", ["FR"])
-    deliver("Almaty only", ["KZ"])
-    track = client.post(
-        f"/titles/{only_b.title_id}/subtitles",
-        files={"file": ("fr.srt", SRT, "application/x-subrip")},
-        data={"language": "fr"},
-        headers=actors.editor,
-    )
-    assert track.status_code == 201, track.text
-    hook = client.post(
-        "/partner/webhooks", json={"url": "http://127.0.0.1:9/hook"}, headers=actors.partner_b
-    )
-    assert hook.status_code == 201, hook.text
-    venue = client.post(
-        "/venues",
-        json={"slug": "salle-b", "partner_id": actors.partner_b_id, "name": "Salle", "city": "Paris",
-              "country": "FR", "time_zone": "Europe/Paris"},
-        headers=actors.programmer,
-    )  # fmt: skip
-    assert venue.status_code == 201, venue.text
-    user_b = session.exec(select(User).where(User.username == "partner_b")).one()
-    job_id = session.exec(select(Job.id).order_by(col(Job.id))).first()
-    others: dict[str, Any] = {
-        "title_id": only_b.title_id,
-        "asset_id": only_b.asset_id,
-        "track_id": track.json()["id"],
-        "window_id": session.exec(
-            select(RightsWindow.id).where(RightsWindow.title_id == only_b.title_id)
-        ).one(),
-        "webhook_id": hook.json()["id"],
-        "partner_id": actors.partner_b_id,
-        "venue_id": venue.json()["id"],
-        "user_id": user_b.id,
-        "token_id": 1,
-        "job_id": job_id,
-        "plan_id": 1,
-        "upload_id": "0" * 32,
-        "path": _poster_path(session, only_b.asset_id),
-    }
+    only_b, others = partner_b_objects(client, actors, deliver, session)
+    others["path"] = _poster_path(session, only_b.asset_id)
     missing = {k: MISSING for k in others} | {"upload_id": "f" * 32, "path": others["path"]}
     # Campaigns are shared by every partner: there is no "another partner's" campaign.
     shared = {"campaign_id"}
