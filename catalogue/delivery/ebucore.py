@@ -49,6 +49,8 @@ def _dc(parent: ET.Element, tag: str, text: str, language: str | None = None) ->
 
 
 def to_xml(item: Description) -> bytes:
+    """The coreMetadata children in the order of the EBUCore schema's coreMetadataType sequence:
+    title, alternativeTitle, description, date, type, format, identifier, language."""
     root = ET.Element(_e("ebuCoreMain"), {"version": "1.10"})
     core = ET.SubElement(root, _e("coreMetadata"))
     original = ET.SubElement(core, _e("title"), {"typeLabel": "original"})
@@ -56,6 +58,22 @@ def to_xml(item: Description) -> bytes:
     for loc in item.localizations:
         alternative = ET.SubElement(core, _e("alternativeTitle"), {"typeLabel": "translated"})
         _dc(alternative, "title", loc.title, loc.language)
+    for loc in item.localizations:
+        if loc.synopsis:
+            description = ET.SubElement(core, _e("description"), {"typeLabel": "synopsis"})
+            _dc(description, "description", loc.synopsis, loc.language)
+    if item.production_year is not None:
+        date = ET.SubElement(core, _e("date"))
+        ET.SubElement(date, _e("created"), {"startYear": f"{item.production_year:04d}"})
+    kind = ET.SubElement(core, _e("type"))
+    for genre in item.genres:
+        ET.SubElement(kind, _e("genre"), {"typeLabel": genre})
+    ET.SubElement(kind, _e("objectType"), {"typeLabel": item.kind})
+    if item.runtime_minutes is not None:
+        # ISO 8601 duration, as EBUCore's format/duration/normalPlayTime expects
+        fmt = ET.SubElement(core, _e("format"))
+        duration = ET.SubElement(fmt, _e("duration"))
+        ET.SubElement(duration, _e("normalPlayTime")).text = f"PT{item.runtime_minutes}M"
     for identifier, label in ((item.eidr_title_id, "EIDR"), (item.eidr_edit_id, "EIDR edit")):
         if identifier:
             wrapper = ET.SubElement(
@@ -64,23 +82,7 @@ def to_xml(item: Description) -> bytes:
             _dc(wrapper, "identifier", identifier)
     local = ET.SubElement(core, _e("identifier"), {"typeLabel": "catalogue"})
     _dc(local, "identifier", f"title:{item.title_id}")
-    for loc in item.localizations:
-        if loc.synopsis:
-            description = ET.SubElement(core, _e("description"), {"typeLabel": "synopsis"})
-            _dc(description, "description", loc.synopsis, loc.language)
-    kind = ET.SubElement(core, _e("type"))
-    for genre in item.genres:
-        ET.SubElement(kind, _e("genre"), {"typeLabel": genre})
-    ET.SubElement(kind, _e("objectType"), {"typeLabel": item.kind})
-    if item.production_year is not None:
-        date = ET.SubElement(core, _e("date"))
-        ET.SubElement(date, _e("created"), {"startYear": str(item.production_year)})
     language = ET.SubElement(core, _e("language"), {"typeLabel": "original"})
     _dc(language, "language", item.original_language)
-    if item.runtime_minutes is not None:
-        # ISO 8601 duration, as EBUCore's format/duration/normalPlayTime expects
-        fmt = ET.SubElement(core, _e("format"))
-        duration = ET.SubElement(fmt, _e("duration"))
-        ET.SubElement(duration, _e("normalPlayTime")).text = f"PT{item.runtime_minutes}M"
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -216,3 +216,8 @@ class ImportReport(SQLModel):
     updated: int
     skipped: int
     errors: list[RowError]
+    warnings: list[RowError] = Field(
+        default_factory=list,
+        description="what was read but not imported: columns that are not in the layout, and "
+        "EMA Avails columns the catalogue does not keep",
+    )

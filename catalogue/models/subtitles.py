@@ -188,8 +188,14 @@ Label = Annotated[
 class FindingPublic(SQLModel):
     code: str
     severity: str = Field(description="error (blocks publishing) or warning")
-    cue: int = Field(description="0-based position of the cue in the track")
+    cue: int = Field(
+        description="0-based position of the cue in the track; for a block dropped on reading, "
+        "the position where it stood"
+    )
     start_ms: int | None
+    line: int | None = Field(
+        default=None, description="line in the uploaded file, for findings made while reading it"
+    )
     message: str
 
 

@@ -1,8 +1,11 @@
-"""Rights windows in and out as an avails sheet (CSV or XLSX), one window per row.
+"""Rights windows in and out as avails sheets (CSV or XLSX).
 
-The layout follows the spirit of EMA/MovieLabs Avails (LicenseType, Territory, Start, End,
-ContractID, ...). Lists in a cell are separated by ';'. Holdbacks are `right:YYYY-MM-DD`.
-A row with a WindowID updates that window, so an exported sheet imports back without duplicates.
+Two layouts. The EMA Avails layout (`ema_avails`: the MovieLabs/EMA template's tabs, columns and
+value sets) is what distributors send and expect: an import recognises it by its header row, an
+export writes it with layout=ema. The catalogue layout carries every term of a window as it is
+kept (regions, exclusions, holdbacks, partner), one window per row: lists in a cell are separated
+by ';', holdbacks are `right:YYYY-MM-DD`, and a row with a WindowID updates that window, so an
+exported sheet imports back without duplicates.
 Every row is checked before anything is written: a file with errors imports nothing unless the
 caller asks for the good rows (partial)."""
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +29,9 @@ from sqlmodel import Session, col, select
 from catalogue.errors import CatalogueError, InvalidInput
 from catalogue.models import Partner, RightsWindow, Title
 from catalogue.models.rights import ImportReport, RowError, WindowCreate
-from catalogue.rights import store
+from catalogue.rights import ema_avails as ema
+from catalogue.rights import ema_import, store
+from catalogue.rights.parsed import Parsed
 from catalogue.rights_core.windows import Window
 from catalogue.settings import Settings
 
@@ -115,13 +121,19 @@ class SheetLimits:
         return cls(settings.avails_max_rows, settings.avails_max_uncompressed_bytes)
 
 
-def read_rows(body: bytes, file_format: FileFormat, limits: SheetLimits) -> Iterator[list[Any]]:
-    """The sheet's rows, streamed (never all in memory); raises CatalogueTooLarge at the first
-    row past `limits.max_rows`, before the caller has written anything."""
+def read_sheets(
+    body: bytes, file_format: FileFormat, limits: SheetLimits
+) -> Iterator[tuple[str, Iterator[list[Any]]]]:
+    """(tab name, rows) for each tab, streamed (never all in memory; a CSV is one tab named "");
+    raises CatalogueTooLarge at the first row past `limits.max_rows` in a tab, before the caller
+    has written anything. Read each tab's rows before asking for the next tab."""
     if not body.strip():
         raise InvalidInput("the sheet is empty; send the CSV or XLSX file as the request body")
-    rows = _csv_rows(body) if file_format is FileFormat.csv else _xlsx_rows(body, limits)
-    return _capped(rows, limits.max_rows)
+    if file_format is FileFormat.csv:
+        yield "", _capped(_csv_rows(body), limits.max_rows)
+        return
+    for name, rows in _xlsx_sheets(body, limits):
+        yield name, _capped(rows, limits.max_rows)
 
 
 def _capped(rows: Iterator[list[Any]], max_rows: int) -> Iterator[list[Any]]:
@@ -178,7 +190,7 @@ def _not_xlsx() -> InvalidInput:
     )
 
 
-def _xlsx_rows(body: bytes, limits: SheetLimits) -> Iterator[list[Any]]:
+def _xlsx_sheets(body: bytes, limits: SheetLimits) -> Iterator[tuple[str, Iterator[list[Any]]]]:
     import openpyxl.xml
     from openpyxl import load_workbook
 
@@ -194,18 +206,25 @@ def _xlsx_rows(body: bytes, limits: SheetLimits) -> Iterator[list[Any]]:
         # openpyxl wraps what the XML parser raised in a ValueError
         raise _unsafe_xml() if _caused_by_unsafe_xml(error) else _not_xlsx() from None
     try:
-        sheet = book.active
-        if sheet is None:
+        if not book.worksheets:
             raise InvalidInput("the workbook has no sheet")
-        try:
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-        except defusedxml.DefusedXmlException:
-            raise _unsafe_xml() from None
-        except (zipfile.BadZipFile, ValueError, SyntaxError):
-            raise _not_xlsx() from None
+        # The active tab first: a one-tab catalogue sheet is read from it.
+        active = book.active
+        ordered = [active] + [s for s in book.worksheets if s is not active]
+        for sheet in ordered:
+            yield str(sheet.title), _sheet_rows(sheet)
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    except defusedxml.DefusedXmlException:
+        raise _unsafe_xml() from None
+    except (zipfile.BadZipFile, ValueError, SyntaxError):
+        raise _not_xlsx() from None
 
 
 def _caused_by_unsafe_xml(error: BaseException | None) -> bool:
@@ -367,15 +386,42 @@ def _header(row: list[Any]) -> list[str]:
     return header
 
 
-def _records(rows: Iterator[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    first = next(rows, None)
-    if first is None:
-        raise InvalidInput("the sheet has no rows; the first row names the columns")
+def _records(first: list[Any], rows: Iterator[list[Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
     header = _header(first)
     for number, row in enumerate(rows, start=2):
         if all(_text(cell) == "" for cell in row):
             continue
         yield number, {name: cell for name, cell in zip(header, row, strict=False) if name}
+
+
+def _catalogue_layout(first: list[Any], rows: Iterator[list[Any]], session: Session) -> Parsed:
+    parsed, lookups = Parsed(), Lookups.load(session)
+    for number, cells in _records(first, rows):
+        parsed.rows += 1
+        try:
+            window_id, data = parse_row(cells, lookups)
+            parsed.windows.append((number, window_id, data))
+        except RowProblem as problem:
+            parsed.problems.append(
+                RowError(row=number, column=problem.column, message=problem.message)
+            )
+    return parsed
+
+
+def parse_sheets(sheets: Iterator[tuple[str, Iterator[list[Any]]]], session: Session) -> Parsed:
+    """The layout is told by the first tab: its name (Movies, TV) or a header row starting with
+    DisplayName make it an EMA Avails workbook; otherwise it is the catalogue's layout."""
+    name, rows = next(sheets)
+    head = list(itertools.islice(rows, 10))
+    if not head:
+        raise InvalidInput("the sheet has no rows; the first row names the columns")
+    is_ema = ema.tab_of(name) is not None or any(
+        row and ema.cell_text(row[0]) == "DisplayName" for row in head
+    )
+    rows = itertools.chain(head, rows)
+    if not is_ema:
+        return _catalogue_layout(next(rows), rows, session)
+    return ema_import.parse(itertools.chain([(name, rows)], sheets), session)
 
 
 def import_sheet(
@@ -388,24 +434,24 @@ def import_sheet(
 ) -> ImportReport:
     """Every row is read and checked before the first is written: a sheet over a limit, or one
     with bad rows (unless `partial`), writes nothing."""
-    rows = read_rows(body, file_format, limits)
-    lookups = Lookups.load(session)
+    parsed = parse_sheets(read_sheets(body, file_format, limits), session)
     accepted: list[tuple[int | None, WindowCreate]] = []
-    problems: list[RowError] = []
+    problems = list(parsed.problems)
     planned: list[Window] = store.load_windows(session)
-    count = 0
-    for number, cells in _records(rows):
-        count += 1
+    for number, window_id, data in parsed.windows:
         try:
-            window_id, data = parse_row(cells, lookups)
             planned = _plan(session, planned, window_id, data, -number)
             accepted.append((window_id, data))
         except RowProblem as problem:
             problems.append(RowError(row=number, column=problem.column, message=problem.message))
         except CatalogueError as error:
             problems.append(RowError(row=number, column=None, message=error.message))
+    count = parsed.rows
     if problems and not partial:
-        return ImportReport(rows=count, created=0, updated=0, skipped=count, errors=problems)
+        return ImportReport(
+            rows=count, created=0, updated=0, skipped=count, errors=problems,
+            warnings=parsed.warnings,
+        )  # fmt: skip
     created = updated = 0
     for window_id, data in accepted:
         row = session.get(RightsWindow, window_id) if window_id is not None else None
@@ -413,7 +459,12 @@ def import_sheet(
         created, updated = (created, updated + 1) if row is not None else (created + 1, updated)
     session.commit()
     return ImportReport(
-        rows=count, created=created, updated=updated, skipped=len(problems), errors=problems
+        rows=count,
+        created=created,
+        updated=updated,
+        skipped=len(problems),
+        errors=problems,
+        warnings=parsed.warnings,
     )
 
 
@@ -480,18 +531,34 @@ def export_rows(session: Session) -> list[list[Any]]:
     return table
 
 
-def export(session: Session, file_format: FileFormat) -> bytes:
+class Layout(StrEnum):
+    catalogue = "catalogue"
+    ema = "ema"
+
+
+def export(session: Session, file_format: FileFormat, layout: Layout = Layout.catalogue) -> bytes:
+    if layout is Layout.ema:
+        if file_format is not FileFormat.xlsx:
+            raise InvalidInput(
+                "format: the EMA Avails layout has two tabs (Movies, TV); ask for format=xlsx"
+            )
+        return _workbook(ema_import.export_tabs(session))
     table = export_rows(session)
     if file_format is FileFormat.csv:
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(table)
         return out.getvalue().encode("utf-8")
+    return _workbook({"Avails": table})
+
+
+def _workbook(tabs: dict[str, list[list[Any]]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Avails")
-    for line in table:
-        sheet.append(line)
+    for name, table in tabs.items():
+        sheet = book.create_sheet(name)
+        for line in table:
+            sheet.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

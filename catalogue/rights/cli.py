@@ -52,6 +52,8 @@ def import_sheet(
         )
     for problem in report.errors:
         console.print(f"[yellow]row {problem.row}[/] {problem.column or ''}: {problem.message}")
+    for warning in report.warnings:
+        console.print(f"[dim]row {warning.row}[/] {warning.column or ''}: {warning.message}")
     console.print(
         f"{report.rows} rows: {report.created} created, {report.updated} updated, "
         f"{report.skipped} skipped"
@@ -65,10 +67,14 @@ def import_sheet(
 @rights_app.command("export")
 def export_sheet(
     output: Annotated[Path, typer.Argument(help="avails.csv or avails.xlsx")],
+    layout: Annotated[
+        avails.Layout,
+        typer.Option(help="catalogue: one window per row; ema: EMA Avails workbook (.xlsx)"),
+    ] = avails.Layout.catalogue,
 ) -> None:
     """Write every rights window to an avails sheet (CSV or XLSX, by the file's name)."""
     with _session() as session:
-        output.write_bytes(avails.export(session, _format(output)))
+        output.write_bytes(avails.export(session, _format(output), layout))
     console.print(f"wrote {output}")
 
 

@@ -11,7 +11,7 @@ from catalogue.models.assets import SUBTITLED_KINDS
 from catalogue.models.subtitles import FindingPublic, QCPublic
 from catalogue.models.types import utcnow
 from catalogue.settings import Settings
-from transcoder.subtitles import FindingCode, QCThresholds, Severity, Track, qc
+from transcoder.subtitles import Finding, FindingCode, QCThresholds, Severity, Track, qc
 
 
 def thresholds(settings: Settings) -> QCThresholds:
@@ -66,11 +66,19 @@ def check(track: Track, settings: Settings, duration_ms: int | None) -> list[dic
             "code": f.code.value,
             "severity": f.severity.value,
             "cue": f.cue_index,
-            "start_ms": track.cues[f.cue_index].start_ms if f.cue_index < len(track.cues) else None,
+            "start_ms": _start_ms(track, f),
+            "line": f.line,
             "message": f.message,
         }
         for f in report.findings
     ]
+
+
+def _start_ms(track: Track, finding: Finding) -> int | None:
+    # A dropped block has no cue of its own: its index is where it stood, not a cue it was.
+    if finding.code is FindingCode.DROPPED_BLOCK or finding.cue_index >= len(track.cues):
+        return None
+    return track.cues[finding.cue_index].start_ms
 
 
 def record(row: SubtitleTrack, findings: list[dict[str, Any]], duration_ms: int | None) -> None:
@@ -85,12 +93,15 @@ def blocking(row: SubtitleTrack) -> list[dict[str, Any]]:
 
 def describe(findings: list[dict[str, Any]], limit: int = 10) -> str:
     """Findings in an editor's words: "cue 3 (00:01:02.500) overlap: starts 200 ms before ..."."""
-    parts = [
-        f"cue {f['cue'] + 1} ({_clock(f['start_ms'])}) {f['code']}: {f['message']}"
-        for f in findings[:limit]
-    ]
+    parts = [_describe_one(f) for f in findings[:limit]]
     more = len(findings) - limit
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _describe_one(finding: dict[str, Any]) -> str:
+    if finding.get("line") is not None and finding["start_ms"] is None:
+        return f"{finding['code']}: {finding['message']}"
+    return f"cue {finding['cue'] + 1} ({_clock(finding['start_ms'])}) {finding['code']}: {finding['message']}"
 
 
 def _clock(ms: int | None) -> str:

@@ -32,7 +32,14 @@ def test_csv_import_creates_windows(client: TestClient, actors: Actors) -> None:
         f",{eidr},festival,world,CN;Europe,2025-03-01,,,,no,\n"
     )
     report = post_sheet(client, actors, sheet.encode())
-    assert report == {"rows": 2, "created": 2, "updated": 0, "skipped": 0, "errors": []}
+    assert report == {
+        "rows": 2,
+        "created": 2,
+        "updated": 0,
+        "skipped": 0,
+        "errors": [],
+        "warnings": [],
+    }
     windows = client.get(f"/titles/{title}/rights", headers=actors.admin).json()
     first, second = windows
     assert first["countries"] == ["KG", "KZ", "TJ", "TM", "UZ"] and first["exclusive"]

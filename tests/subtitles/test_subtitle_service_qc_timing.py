@@ -30,6 +30,7 @@ def test_qc_findings_are_in_the_api_with_code_severity_cue_and_message(
             "severity": "error",
             "cue": 1,
             "start_ms": 2500,
+            "line": None,
             "message": "starts 500 ms before cue 0 ends",
         }
     ]

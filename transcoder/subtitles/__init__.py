@@ -18,7 +18,14 @@ from transcoder.subtitles.hls import (
     uniform_segment_durations,
     write_hls_subtitles,
 )
-from transcoder.subtitles.model import Cue, Placement, SubtitleFormat, Track
+from transcoder.subtitles.model import (
+    Cue,
+    Placement,
+    ReadingNote,
+    ReadingNoteKind,
+    SubtitleFormat,
+    Track,
+)
 from transcoder.subtitles.qc import (
     Finding,
     FindingCode,
@@ -43,6 +50,8 @@ __all__ = [
     "Placement",
     "QCReport",
     "QCThresholds",
+    "ReadingNote",
+    "ReadingNoteKind",
     "Severity",
     "ShiftResult",
     "SubtitleEncodingError",

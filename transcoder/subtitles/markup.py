@@ -44,7 +44,8 @@ def clean_vtt_line(line: str) -> str:
     # Unescape between our tags only, so a decoded "&lt;i&gt;" stays text, not markup.
     parts = re.split(r"(</?[ibu]>)", text)
     decoded = "".join(p if _KEPT_TAG_TOKEN.fullmatch(p) else html.unescape(p) for p in parts)
-    return _CONTROL.sub("", decoded).strip()
+    # Spaces are cue text in WebVTT (leading ones indent the line): not stripped.
+    return _CONTROL.sub("", decoded)
 
 
 def ssa_alignment(line: str) -> int | None:

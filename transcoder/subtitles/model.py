@@ -50,13 +50,35 @@ class Cue:
         return self.end_ms - self.start_ms
 
 
+class ReadingNoteKind(enum.Enum):
+    DROPPED_BLOCK = "dropped_block"
+    BLANK_LINE_IN_TEXT = "blank_line_in_text"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingNote:
+    """What a reader skipped or repaired in a file, for QC to show.
+
+    `line` is 1-based in the file; `cue_index` is the cue it concerns or, for a dropped block,
+    the position in `Track.cues` where the block stood.
+    """
+
+    kind: ReadingNoteKind
+    line: int
+    cue_index: int
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Track:
-    """A subtitle track with where it came from: format and the encoding it was decoded with."""
+    """A subtitle track with where it came from: format, the encoding it was decoded with and
+    what the reader had to skip or repair."""
 
     cues: tuple[Cue, ...]
     source_format: SubtitleFormat
     encoding: str = "utf-8"
+    notes: tuple[ReadingNote, ...] = ()
 
     def with_cues(self, cues: tuple[Cue, ...]) -> Track:
+        # Notes point into the file as read; new cues are no longer that file.
         return Track(cues=cues, source_format=self.source_format, encoding=self.encoding)

@@ -31,6 +31,9 @@ class FindingCode(enum.Enum):
     EMPTY_CUE = "empty_cue"
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
+    # From reading the file: a block the WebVTT parser dropped, a blank line kept in SRT text.
+    DROPPED_BLOCK = "dropped_block"
+    BLANK_LINE_IN_TEXT = "blank_line_in_text"
 
 
 # What a player would show wrongly, or not at all, blocks publishing; style is advice.
@@ -58,6 +61,7 @@ class Finding:
     severity: Severity
     cue_index: int
     message: str
+    line: int | None = None  # the file's line, for findings made while reading it
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +169,8 @@ def _pair_findings(
 def qc(
     track: Track, thresholds: QCThresholds | None = None, video_duration_ms: int | None = None
 ) -> QCReport:
-    """Findings for every cue (indices are positions in `track.cues`), in cue order.
+    """What the reader noted (file order), then findings for every cue (indices are positions
+    in `track.cues`), in cue order.
 
     A gap of 0 ms is not flagged: cues that touch are shown as continuous text.
     """
@@ -186,14 +191,21 @@ def qc(
     )
     raw.extend(_pair_findings(order, track.cues, limits))
     raw.sort(key=lambda item: item[0])
-    return QCReport(
-        tuple(
-            Finding(
-                code,
-                Severity.ERROR if code in limits.errors else Severity.WARNING,
-                index,
-                message,
-            )
-            for index, code, message in raw
+    reading = [
+        Finding(
+            FindingCode(note.kind.value),
+            _severity(FindingCode(note.kind.value), limits),
+            note.cue_index,
+            note.message,
+            note.line,
         )
-    )
+        for note in track.notes
+    ]
+    checked = [
+        Finding(code, _severity(code, limits), index, message) for index, code, message in raw
+    ]
+    return QCReport(tuple(reading + checked))
+
+
+def _severity(code: FindingCode, limits: QCThresholds) -> Severity:
+    return Severity.ERROR if code in limits.errors else Severity.WARNING

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from transcoder.subtitles.encoding import decode_subtitle_bytes
 from transcoder.subtitles.errors import SubtitleParseError
-from transcoder.subtitles.model import SubtitleFormat, Track
+from transcoder.subtitles.model import ReadingNote, SubtitleFormat, Track
 from transcoder.subtitles.srt import parse_srt
 from transcoder.subtitles.ssa import parse_ssa
 from transcoder.subtitles.ttml import parse_ttml
@@ -54,17 +54,21 @@ def read_subtitles(
     found = detect_format(text)
     if expected_format is not None and found is not expected_format:
         raise SubtitleParseError(f"expected {expected_format.value}, content is {found.value}")
+    notes: tuple[ReadingNote, ...] = ()
     if found is SubtitleFormat.WEBVTT:
-        cues = parse_vtt(text)
+        cues, notes = parse_vtt(text)
+        if not cues and notes:
+            # Nothing was readable: the first dropped block is the answer an editor needs.
+            raise SubtitleParseError(notes[0].message)
     elif found in (SubtitleFormat.ASS, SubtitleFormat.SSA):
         cues = parse_ssa(text, found.value)
     elif found is SubtitleFormat.TTML:
         cues = parse_ttml(text)
     else:
-        cues = parse_srt(text)
+        cues, notes = parse_srt(text)
         if not cues:
             raise SubtitleParseError("no subtitle cues found")
-    return Track(cues=cues, source_format=found, encoding=decoded.encoding)
+    return Track(cues=cues, source_format=found, encoding=decoded.encoding, notes=notes)
 
 
 def read_subtitle_file(path: Path, language: str | None = None) -> Track:

@@ -7,7 +7,7 @@ import re
 from transcoder.subtitles.errors import SubtitleParseError
 from transcoder.subtitles.lines import split_lines
 from transcoder.subtitles.markup import clean_srt_line, ssa_alignment
-from transcoder.subtitles.model import Cue, Placement
+from transcoder.subtitles.model import Cue, Placement, ReadingNote, ReadingNoteKind
 from transcoder.subtitles.timecode import (
     TIMESTAMP,
     TimestampError,
@@ -56,13 +56,23 @@ def _starts_cue(lines: list[str], i: int) -> bool:
     )
 
 
-def parse_srt(text: str) -> tuple[Cue, ...]:
+def _blank_run_ends_cue(lines: list[str], i: int) -> bool:
+    """At a blank line inside cue text: True when only blank lines, or a new cue, follow."""
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i == len(lines) or _starts_cue(lines, i)
+
+
+def parse_srt(text: str) -> tuple[tuple[Cue, ...], tuple[ReadingNote, ...]]:
     """Cues of an SRT document; cue numbers, blank lines between cues and CRLF are optional.
 
+    A blank line ends a cue only when a cue number and timing line (or a timing line) follow,
+    as players read it; otherwise it is kept inside the cue and noted for QC.
     Raises `SubtitleParseError` naming the line at fault.
     """
     lines = split_lines(text)
     cues: list[Cue] = []
+    notes: list[ReadingNote] = []
     i = 0
     while i < len(lines):
         if not lines[i].strip():
@@ -77,13 +87,24 @@ def parse_srt(text: str) -> tuple[Cue, ...]:
         start, end = _parse_timing(lines[i], i + 1)
         i += 1
         raw: list[str] = []
-        # A cue ends at a blank line, or where the next one starts without one.
-        while i < len(lines) and lines[i].strip() and not _starts_cue(lines, i):
+        # A cue ends where the next one starts, with or without a blank line before it.
+        while i < len(lines) and not _starts_cue(lines, i):
+            if not lines[i].strip():
+                if _blank_run_ends_cue(lines, i):
+                    break
+                notes.append(
+                    ReadingNote(
+                        ReadingNoteKind.BLANK_LINE_IN_TEXT,
+                        i + 1,
+                        len(cues),
+                        f"line {i + 1}: blank line inside the cue's text, read as part of the cue",
+                    )
+                )
             raw.append(lines[i])
             i += 1
         text_lines = tuple(t for t in map(clean_srt_line, raw) if t)
         cues.append(Cue(start, end, text_lines, _placement(raw)))
-    return tuple(cues)
+    return tuple(cues), tuple(notes)
 
 
 def write_srt(cues: tuple[Cue, ...]) -> str:

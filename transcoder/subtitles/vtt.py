@@ -1,76 +1,60 @@
-"""WebVTT reading and writing through webvtt-py, with our line-numbered errors in front."""
+"""WebVTT: read by the W3C parser algorithm (`vtt_parser`), written by webvtt-py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import webvtt
-from webvtt.errors import MalformedCaptionError, MalformedFileError
 
-from transcoder.subtitles.errors import SubtitleParseError
-from transcoder.subtitles.lines import split_lines
+from transcoder.subtitles.errors import InvalidCueError
 from transcoder.subtitles.markup import clean_vtt_line, escape_vtt
-from transcoder.subtitles.model import Cue, Placement
-from transcoder.subtitles.timecode import TimestampError, format_timestamp, parse_timestamp
+from transcoder.subtitles.model import Cue, Placement, ReadingNote, ReadingNoteKind
+from transcoder.subtitles.timecode import format_timestamp
+from transcoder.subtitles.vtt_parser import VttCue, parse_webvtt
+from transcoder.subtitles.vtt_syntax import CueSettings
 
 _SETTINGS_BY_PLACEMENT = {Placement.TOP: "line:0", Placement.MIDDLE: "line:50%"}
 
 
-def _canonical_timing(line: str, number: int) -> str:
-    """The timing line with canonical timestamps, so webvtt-py never meets commas or ",5"."""
-    start_text, _, rest = line.partition("-->")
-    end_text, _, settings = rest.strip().partition(" ")
-    try:
-        start, end = parse_timestamp(start_text), parse_timestamp(end_text)
-    except TimestampError as error:
-        raise SubtitleParseError(str(error), number) from None
-    timing = f"{format_timestamp(start)} --> {format_timestamp(end)}"
-    return f"{timing} {settings.strip()}" if settings.strip() else timing
-
-
-def _placement(line_setting: str | None) -> Placement:
-    if not line_setting:
+def _placement(settings: CueSettings) -> Placement:
+    if settings.line is None:
         return Placement.BOTTOM
-    value = line_setting.split(",")[0]
-    if value.endswith("%"):
-        percent = float(value[:-1])
-        if percent < 100 / 3:
+    if not settings.snap_to_lines:
+        if settings.line < 100 / 3:
             return Placement.TOP
-        return Placement.MIDDLE if percent < 200 / 3 else Placement.BOTTOM
+        return Placement.MIDDLE if settings.line < 200 / 3 else Placement.BOTTOM
     # A line number counts from the top when not negative, from the bottom when negative.
-    return Placement.TOP if float(value) >= 0 else Placement.BOTTOM
+    return Placement.TOP if settings.line >= 0 else Placement.BOTTOM
 
 
-def parse_vtt(text: str) -> tuple[Cue, ...]:
-    """Cues of a WebVTT document. Raises `SubtitleParseError`, with a line number where one fits."""
-    lines = split_lines(text.removeprefix("\ufeff"))
-    if not lines or not lines[0].startswith("WEBVTT"):
-        raise SubtitleParseError("a WebVTT file must start with 'WEBVTT'", 1)
-    timing_lines = 0
-    for index, line in enumerate(lines):
-        if "-->" in line and index > 0:
-            lines[index] = _canonical_timing(line, index + 1)
-            timing_lines += 1
-    try:
-        document = webvtt.WebVTT.from_buffer(lines)
-    except (MalformedFileError, MalformedCaptionError, ValueError) as error:
-        raise SubtitleParseError(f"not a readable WebVTT file: {error}") from None
-    if len(document.captions) != timing_lines:
-        raise SubtitleParseError(
-            f"{timing_lines - len(document.captions)} cue block(s) could not be read"
-        )
-    cues = []
-    for caption in document.captions:
-        text_lines = tuple(t for t in map(clean_vtt_line, caption.lines) if t)
-        cues.append(
-            Cue(
-                caption.start_time.in_milliseconds(),
-                caption.end_time.in_milliseconds(),
-                text_lines,
-                _placement(caption.settings.line),
-            )
-        )
-    return tuple(cues)
+def _cue(parsed: VttCue) -> Cue:
+    lines = tuple(t for t in map(clean_vtt_line, parsed.text.split("\n")) if t.strip())
+    return Cue(parsed.start_ms, parsed.end_ms, lines, _placement(parsed.settings))
+
+
+def parse_vtt(text: str) -> tuple[tuple[Cue, ...], tuple[ReadingNote, ...]]:
+    """Cues of a WebVTT document and the blocks dropped on the way, in file order.
+
+    Raises `SubtitleParseError` when the signature is wrong, as browsers refuse such a file.
+    """
+    document = parse_webvtt(text)
+    events: list[tuple[int, VttCue | str]] = [(c.line, c) for c in document.cues]
+    events += [
+        (b.line, f"line {b.line} dropped ({b.first_line.strip()[:60]!r}): {b.reason}")
+        for b in document.skipped
+    ]
+    cues: list[Cue] = []
+    notes: list[ReadingNote] = []
+    for line, event in sorted(events, key=lambda item: item[0]):
+        if isinstance(event, str):
+            notes.append(ReadingNote(ReadingNoteKind.DROPPED_BLOCK, line, len(cues), event))
+            continue
+        try:
+            cues.append(_cue(event))
+        except InvalidCueError as error:
+            message = f"line {line} dropped: {error}"
+            notes.append(ReadingNote(ReadingNoteKind.DROPPED_BLOCK, line, len(cues), message))
+    return tuple(cues), tuple(notes)
 
 
 def write_vtt(cues: Sequence[Cue], metadata: Sequence[str] = ()) -> str:

@@ -152,18 +152,25 @@ def availability(
                 "text/csv": {"schema": {"type": "string"}},
                 avails.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
-            "description": "every window, one row each, in the avails layout",
+            "description": "every window in the chosen layout",
         },
-        **errors(404),
+        **errors(404, 422),
     },
 )
 def export_windows(
     session: SessionDep,
     user: RightsReader,
     file_format: Annotated[avails.FileFormat, Query(alias="format")] = avails.FileFormat.csv,
+    layout: Annotated[
+        avails.Layout,
+        Query(
+            description="catalogue: one window per row, every term; ema: the EMA Avails "
+            "workbook (Movies and TV tabs, one territory per row; format=xlsx)"
+        ),
+    ] = avails.Layout.catalogue,
 ) -> Response:
-    """Rights windows as an avails sheet (CSV or XLSX); the same layout imports back."""
-    body = avails.export(session, file_format)
+    """Rights windows as an avails sheet (CSV or XLSX); either layout imports back."""
+    body = avails.export(session, file_format, layout)
     return Response(
         body,
         media_type=avails.media_type(file_format),
@@ -182,9 +189,10 @@ async def import_windows(
         bool, Query(description="import the good rows of a file that has errors")
     ] = False,
 ) -> ImportReport:
-    """Import an avails sheet sent as the request body (CSV or XLSX). A file with errors imports
-    nothing (the report lists every bad row) unless partial=true. A sheet over the row limit, or
-    an XLSX that unzips past its limit, is refused whole (413)."""
+    """Import an avails sheet sent as the request body (CSV or XLSX), in the catalogue layout or
+    as an EMA Avails workbook (told by its header row). A file with errors imports nothing (the
+    report lists every bad row) unless partial=true; columns read but not kept are warnings. A
+    sheet over the row limit, or an XLSX that unzips past its limit, is refused whole (413)."""
     body = await avails.read_body(request, MAX_IMPORT_BYTES)
     limits = avails.SheetLimits.of(settings)
     return await run_in_threadpool(

@@ -5,6 +5,7 @@ import pytest
 from transcoder.subtitles import (
     Cue,
     Placement,
+    ReadingNoteKind,
     SubtitleFormat,
     SubtitleParseError,
     read_subtitles,
@@ -95,8 +96,11 @@ def test_webvtt_tags_entities_and_settings() -> None:
     assert track.cues == (
         Cue(1000, 2000, ("Tom & Jerry <3", "漢kan"), Placement.TOP),
         Cue(3000, 4500, ("<b>Middle</b> karaoke",), Placement.MIDDLE),
-        Cue(5000, 6000, ("comma time, no blank line before",)),
     )
+    # A comma is no WebVTT timestamp: browsers drop that block, and so do we, saying where.
+    assert [(n.kind, n.line, n.cue_index) for n in track.notes] == [
+        (ReadingNoteKind.DROPPED_BLOCK, 13, 2)
+    ]
 
 
 def test_webvtt_writer_escapes_text_but_keeps_tags() -> None:
@@ -108,10 +112,20 @@ def test_webvtt_writer_escapes_text_but_keeps_tags() -> None:
     assert read_subtitles(written.encode()).cues == track.cues
 
 
-def test_webvtt_bad_timestamp_names_the_line() -> None:
-    with pytest.raises(SubtitleParseError) as caught:
-        read_subtitles(b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:0x.000 --> 2\nno\n")
-    assert caught.value.line == 6
+def test_webvtt_bad_timing_block_is_dropped_and_the_rest_kept() -> None:
+    track = read_subtitles(
+        b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:0x.000 --> 2\nno\n\n"
+        b"00:00:03.000 --> 00:00:04.000\nalso ok\n"
+    )
+    assert [c.lines for c in track.cues] == [("ok",), ("also ok",)]
+    (note,) = track.notes
+    assert (note.line, note.cue_index) == (6, 1)
+    assert "start time is not a WebVTT timestamp" in note.message
+
+
+def test_webvtt_with_every_block_dropped_is_refused_naming_the_line() -> None:
+    with pytest.raises(SubtitleParseError, match=r"line 3 dropped .*start time"):
+        read_subtitles(b"WEBVTT\n\n00:00:0x.000 --> 00:00:02.000\nno\n")
 
 
 def test_webvtt_expected_but_srt_given() -> None:
