@@ -94,15 +94,17 @@ class Title(TitleBase, table=True):
 
 
 class TitleSearch(SQLModel, table=True):
-    """The normalised, tokenised text of a title's every title and synopsis; the full-text index is
-    built on it. Kept out of `title` so that filtered scans over titles read small rows."""
+    """The normalised, tokenised text (`catalogue.search.title_document`) of a title's every title
+    and, apart, every synopsis; the full-text index is built on it, a title hit weighing more.
+    Kept out of `title` so that filtered scans over titles read small rows."""
 
     __tablename__ = "title_search"
 
     title_id: int = Field(
         sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), primary_key=True)
     )
-    document: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    titles: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    synopses: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class TitleLocalization(SQLModel, table=True):
@@ -236,8 +238,19 @@ class TitlePublic(SQLModel):
     updated_at: datetime
 
 
+# Up to this many matches a list's total is counted; above it, estimated unless asked for exactly.
+EXACT_TOTAL_UP_TO = 1_000
+
+
 class TitlePage(SQLModel):
     items: list[TitlePublic]
-    total: int
+    total: int = Field(
+        description=f"how many titles match in all: exact up to {EXACT_TOTAL_UP_TO:,}, estimated "
+        "above that unless the request asks for `exact=true` (see `total_is_estimate`)"
+    )
+    total_is_estimate: bool = Field(
+        default=False,
+        description=f"true when `total` is an estimate (more than {EXACT_TOTAL_UP_TO:,} matches)",
+    )
     limit: int
     offset: int

@@ -4,11 +4,22 @@ page from its form; both list through `titles.service.list_page`. Also the SQL t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import ColumnElement, bindparam, column, func, literal_column, or_, table
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    column,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    table,
+)
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -25,6 +36,7 @@ from catalogue.models import (
     TitleStatus,
     TitleTag,
 )
+from catalogue.models.titles import EXACT_TOTAL_UP_TO
 from catalogue.rights_core.language_sql import in_family_clause
 from catalogue.settings import Settings
 from catalogue.validation import language_tag
@@ -70,6 +82,11 @@ class TitleFilters(BaseModel):
         description="page size (at most CATALOGUE_PAGE_SIZE_MAX)",
     )
     offset: int = Field(0, ge=0, le=1_000_000)
+    exact: bool = Field(
+        False,
+        description=f"count every match for `total`; by default a total above "
+        f"{EXACT_TOTAL_UP_TO:,} is an estimate (`total_is_estimate`), which keeps large lists fast",
+    )
 
     def order(self) -> TitleSort:
         return self.sort or (TitleSort.relevance if self.q else TitleSort.updated_desc)
@@ -121,24 +138,55 @@ def from_form(params: Mapping[str, str]) -> TitleFilters:
 
 # --- the SQL ----------------------------------------------------------------------------------
 
-_FTS = table("title_fts", column("rowid"), column("rank"))
+_FTS = table("title_fts", column("rowid"))
+# Within a tier (see `statements`), a word in a title weighs as much as ten in a synopsis: bm25
+# column weights on SQLite; on PostgreSQL titles are weight A, synopses B ({D, C, B, A}).
+TITLE_WEIGHT, SYNOPSIS_WEIGHT = 10.0, 1.0
+_TS_WEIGHTS = "{0.1, 0.1, 0.1, 1.0}"
 
 
-def _search_clause(session: Session, query: str) -> tuple[ColumnElement[bool], Any] | None:
-    terms = search.query_terms(query)
-    if not terms:
-        return None
-    if session.get_bind().dialect.name == "sqlite":
-        matched = (
-            select(_FTS.c.rowid, _FTS.c.rank)
-            .where(
-                literal_column("title_fts").op("MATCH")(bindparam("fts", search.fts5_query(terms)))
-            )
-            .subquery("matched")
-        )
-        return col(Title.id) == matched.c.rowid, matched
+def _sqlite(session: Session) -> bool:
+    return bool(session.get_bind().dialect.name == "sqlite")
+
+
+class _Tier(Enum):
+    """Which matches of a search: all, those with every word in a title, or the others."""
+
+    every = "every"
+    titles = "titles"
+    others = "others"
+
+
+def _searched(
+    session: Session, query: Select[Any], terms: list[search.Term], tier: _Tier, ranked: bool
+) -> tuple[Select[Any], Any]:
+    """`query` narrowed to the titles of `tier` that match `terms`, and the relevance order (or
+    None)."""
+    if _sqlite(session):
+        expression = search.fts5_query(terms)
+        if tier is _Tier.titles:
+            expression = f"{{titles}} : ({expression})"
+        elif tier is _Tier.others:
+            expression = f"({expression}) NOT ({{titles}} : ({expression}))"
+        match = literal_column("title_fts").op("MATCH")(bindparam("fts", expression))
+        if not ranked:
+            return query.where(col(Title.id).in_(select(_FTS.c.rowid).where(match))), None
+        score = func.bm25(literal_column("title_fts"), TITLE_WEIGHT, SYNOPSIS_WEIGHT)
+        matched = select(_FTS.c.rowid, score.label("score")).where(match).subquery("matched")
+        return query.join(matched, col(Title.id) == matched.c.rowid), matched.c.score
+    vector: ColumnElement[Any] = literal_column("title_search.search_vector")
     tsq = func.to_tsquery("simple", bindparam("tsq", search.tsquery(terms)))
-    return literal_column("title_search.search_vector").op("@@")(tsq), tsq
+    in_titles = vector.op("@@")(
+        func.to_tsquery("simple", bindparam("tsq_titles", search.tsquery(terms, weight="A")))
+    )
+    condition = {
+        _Tier.every: vector.op("@@")(tsq),
+        _Tier.titles: in_titles,
+        _Tier.others: and_(vector.op("@@")(tsq), not_(in_titles)),
+    }[tier]
+    query = query.join(TitleSearch, col(TitleSearch.title_id) == col(Title.id)).where(condition)
+    weights: ColumnElement[Any] = literal_column(f"'{_TS_WEIGHTS}'::float4[]")
+    return query, (-func.ts_rank_cd(weights, vector, tsq) if ranked else None)
 
 
 def _language_match(language: str) -> ColumnElement[bool]:
@@ -159,8 +207,7 @@ def _language_match(language: str) -> ColumnElement[bool]:
     )
 
 
-def statement(session: Session, visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
-    """Top-level titles the caller may see (`visible`) that pass the filters, in their order."""
+def _filtered(visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
     query: Select[Any] = select(Title).where(visible, col(Title.parent_id).is_(None))
     if filters.kind:
         query = query.where(col(Title.kind) == filters.kind)
@@ -182,20 +229,39 @@ def statement(session: Session, visible: ColumnElement[bool], filters: TitleFilt
             .where(Campaign.slug == filters.campaign)
         )
         query = query.where(Title.id.in_(in_campaign))  # type: ignore[union-attr]
+    return query
 
-    rank: Any = None
-    if filters.q:
-        clause = _search_clause(session, filters.q)
-        if clause is None:
-            return query.where(literal_column("1") == literal_column("0"))
-        condition, extra = clause
-        if session.get_bind().dialect.name == "sqlite":
-            query = query.join(extra, condition)
-            rank = extra.c.rank  # bm25: lower is better
-        else:
-            query = query.join(TitleSearch, TitleSearch.title_id == Title.id).where(condition)  # type: ignore[arg-type]
-            rank = -func.ts_rank(literal_column("title_search.search_vector"), extra)
-    return _ordered(query, filters.order(), rank)
+
+def statements(
+    session: Session, visible: ColumnElement[bool], filters: TitleFilters
+) -> list[Select[Any]]:
+    """Top-level titles the caller may see (`visible`) that pass the filters, in their order: one
+    statement, or for a search by relevance two, read in turn: the titles that have every word
+    in a title, then the others. So a title hit ranks above a synopsis hit, and a common word
+    ranks its title hits only, not every synopsis that has it, to show the first page."""
+    query, sort = _filtered(visible, filters), filters.order()
+    if not filters.q:
+        return [_ordered(query, sort, None)]
+    terms = search.query_terms(filters.q)
+    if not terms:
+        return [query.where(false())]
+    if sort is not TitleSort.relevance:
+        return [
+            _ordered(_searched(session, query, terms, _Tier.every, ranked=False)[0], sort, None)
+        ]
+    tiers = [_searched(session, query, terms, tier, True) for tier in (_Tier.titles, _Tier.others)]
+    return [_ordered(matched, sort, rank) for matched, rank in tiers]
+
+
+def matching(session: Session, visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
+    """The same titles as `statements`, unordered and unranked: what counting them needs."""
+    query = _filtered(visible, filters)
+    if not filters.q:
+        return query
+    terms = search.query_terms(filters.q)
+    if not terms:
+        return query.where(false())
+    return _searched(session, query, terms, _Tier.every, ranked=False)[0]
 
 
 def _ordered(query: Select[Any], sort: TitleSort, rank: Any) -> Select[Any]:

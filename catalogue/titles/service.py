@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from catalogue import search
@@ -42,21 +44,41 @@ from catalogue.settings import Settings
 from catalogue.storage import Storage
 from catalogue.storage.keys import asset_prefix, renditions_prefix, subtitles_prefix
 from catalogue.titles import filters as filters_sql
+from catalogue.titles import totals
 from catalogue.titles.filters import TitleFilters, checked
+from catalogue.titles.totals import Total
 
 # --- listing ---------------------------------------------------------------------------------
 
 
 def list_titles(
     session: Session, user: User, filters: TitleFilters, limit: int
-) -> tuple[list[Title], int]:
+) -> tuple[list[Title], Total]:
     """Rows of one page of top-level titles, and how many match in all."""
-    statement = filters_sql.statement(session, access.title_clause(session, user), filters)
-    # Count with the same FROM and WHERE but no columns: no row is read that an index can answer.
-    counting = statement.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
-    total = session.execute(counting).scalar_one()
-    rows = session.execute(statement.limit(limit).offset(filters.offset)).scalars().all()
-    return list(rows), int(total)
+    visible = access.title_clause(session, user)
+    rows = _page(session, filters_sql.statements(session, visible, filters), limit, filters.offset)
+    matching = filters_sql.matching(session, visible, filters)
+    return rows, totals.total(session, matching, exact=filters.exact)
+
+
+def _page(session: Session, statements: list[Select[Any]], limit: int, offset: int) -> list[Title]:
+    """`limit` rows from `offset` of the statements read one after the other."""
+    rows: list[Title] = []
+    for statement in statements:
+        found = session.execute(statement.limit(limit - len(rows)).offset(offset)).scalars().all()
+        rows.extend(found)
+        if len(rows) == limit:
+            break
+        # the page starts in the next statement: skip what is left of the offset there
+        skipped = (
+            0
+            if found
+            else session.execute(
+                select(func.count()).select_from(statement.order_by(None).subquery())
+            ).scalar_one()
+        )
+        offset = 0 if found else offset - skipped
+    return rows
 
 
 def list_page(session: Session, user: User, filters: TitleFilters, settings: Settings) -> TitlePage:
@@ -67,7 +89,11 @@ def list_page(session: Session, user: User, filters: TitleFilters, settings: Set
         raise InvalidInput(f"limit: at most {settings.page_size_max} per page; use offset for more")
     rows, total = list_titles(session, user, checked(filters), page_size)
     return TitlePage(
-        items=to_public(session, rows), total=total, limit=page_size, offset=filters.offset
+        items=to_public(session, rows),
+        total=total.count,
+        total_is_estimate=total.estimate,
+        limit=page_size,
+        offset=filters.offset,
     )
 
 
@@ -275,18 +301,21 @@ def _replace_related(
 
 
 def _refresh_search_document(session: Session, title: Title) -> None:
-    texts = [title.original_title]
-    for loc in session.exec(
+    localizations = session.exec(
         select(TitleLocalization).where(TitleLocalization.title_id == title.id)
-    ):
-        texts.extend([loc.title, loc.synopsis])
-    document = search.document_tokens(*texts)
+    )
+    document = search.title_document(
+        title.original_title,
+        title.original_language,
+        ((loc.language, loc.title, loc.synopsis) for loc in localizations),
+    )
     row = session.get(TitleSearch, title.id)
     if row is None:
-        session.add(TitleSearch(title_id=title.id, document=document))  # type: ignore[arg-type]
-    elif row.document != document:
-        row.document = document
-        session.add(row)
+        row = TitleSearch(title_id=title.id)  # type: ignore[arg-type]
+    elif (row.titles, row.synopses) == (document.titles, document.synopses):
+        return
+    row.titles, row.synopses = document.titles, document.synopses
+    session.add(row)
 
 
 def _flush(session: Session, title: Title) -> None:

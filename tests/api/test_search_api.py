@@ -31,6 +31,10 @@ TITLES = [
         ],
     ),
     (
+        "絲綢之路上",  # written in traditional characters
+        [("zh-Hant", "絲綢之路上的駱駝", "駱駝商隊穿越沙漠。")],
+    ),
+    (
         "丝路回响",
         [
             (
@@ -66,6 +70,18 @@ def found(client: TestClient, actors: Actors, q: str, **params: Any) -> list[int
     return [t["id"] for t in response.json()["items"]]
 
 
+def create(client: TestClient, actors: Actors, original: str, synopsis: str = "") -> int:
+    body = {
+        "kind": "drama",
+        "original_title": original,
+        "original_language": "en",
+        "localizations": [{"language": "en", "title": original, "synopsis": synopsis}],
+    }
+    response = client.post("/titles", json=body, headers=actors.editor)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -82,6 +98,30 @@ def found(client: TestClient, actors: Actors, q: str, **params: Any) -> list[int
     ],
 )
 def test_search_finds_words_in_every_script(
+    client: TestClient, actors: Actors, catalogue: dict[str, int], query: str, expected: str
+) -> None:
+    assert found(client, actors, query) == [catalogue[expected]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("снежный барс", "雪豹守护者"),  # Russian: the document says "снежного барса"
+        ("барсы снежные", "雪豹守护者"),
+        ("барысқа", "雪豹守护者"),  # Kazakh: dative of барыс; the document has барысының
+        ("барыстың қорғаушылар", "雪豹守护者"),
+        ("recorrer la ruta", "丝路回响"),  # Spanish: the document says "recorren"
+        ("arqueólogo marítimo", "丝路回响"),
+        ("والحرير", "丝路回响"),  # Arabic: "and the silk"; the document has الحرير
+        ("والعلماء", "丝路回响"),  # "and the scholars"; the document has علماء
+        ("stations", "筑梦天宫"),  # English plural of the document's "station"
+        ("engineer station", "筑梦天宫"),
+        ("絲綢之路", "絲綢之路上"),  # traditional query, simplified document
+        ("丝绸之路", "絲綢之路上"),  # and the other way round
+        ("回響", "丝路回响"),  # traditional query, simplified original title
+    ],
+)
+def test_search_finds_other_forms_of_a_word(
     client: TestClient, actors: Actors, catalogue: dict[str, int], query: str, expected: str
 ) -> None:
     assert found(client, actors, query) == [catalogue[expected]]
@@ -117,3 +157,24 @@ def test_search_combines_with_filters_and_ranks(
     assert found(client, actors, "space", language="ar") == [catalogue["筑梦天宫"]]
     page = client.get("/titles", params={"q": "الحرير", "limit": 1}, headers=actors.admin).json()
     assert page["total"] == 1
+
+
+def test_a_title_hit_ranks_above_synopsis_hits(client: TestClient, actors: Actors) -> None:
+    in_title = create(client, actors, "Caravan", "A journey across the desert.")
+    in_synopsis = create(
+        client, actors, "Across the Sands", "A caravan, then another caravan, then a caravan."
+    )
+    neither = create(client, actors, "Desert Rain", "Clouds over the dunes.")
+    assert found(client, actors, "caravans") == [in_title, in_synopsis]
+    assert found(client, actors, "desert") == [neither, in_title]
+    # pages run on from the title hits into the synopsis hits
+    pages = [found(client, actors, "caravan", limit=1, offset=n) for n in range(3)]
+    assert pages == [[in_title], [in_synopsis], []]
+    # a sort asked for wins over relevance
+    assert found(client, actors, "caravan", sort="title") == [in_synopsis, in_title]
+
+
+def test_relevance_orders_by_how_often_a_word_occurs(client: TestClient, actors: Actors) -> None:
+    once = create(client, actors, "Northern Lights", "A town waits for the lights of winter.")
+    often = create(client, actors, "Winter", "Winter comes; winter stays; winter is long.")
+    assert found(client, actors, "winters") == [often, once]
