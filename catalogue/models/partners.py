@@ -31,7 +31,16 @@ def _time_zone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[str, AfterValidator(_time_zone)]
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
+
+
+class VenueKind(StrEnum):
+    """What a venue is, which decides the rights it needs (a cinema: public screenings)."""
+
+    cinema = "cinema"
+    festival = "festival"
+    cultural_centre = "cultural_centre"
+    broadcaster = "broadcaster"
 
 
 class PartnerStatus(StrEnum):
@@ -50,8 +59,10 @@ class Equipment(StrEnum):
 
 Weekday = Annotated[int, Field(ge=0, le=6, description="Monday = 0")]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
+City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class Contact(SQLModel):
@@ -111,10 +122,17 @@ class VenueBase(SQLModel):
         )
     )
     name: Name = Field(sa_type=String(200))
-    city: Name = Field(sa_type=String(120))
+    city: City = Field(sa_type=String(120))
     country: CountryCode = Field(sa_type=String(2), index=True)
     time_zone: TimeZone = Field(sa_type=String(64))
-    capacity: Annotated[int, Field(ge=1, le=200_000)] | None = None
+    capacity: Annotated[int, Field(ge=1, le=200_000)] | None = Field(
+        default=None, description="seats: larger venues weigh more in tour plans"
+    )
+    kind: VenueKind | None = Field(
+        default=None,
+        sa_type=str_enum(VenueKind, 32),
+        description="cinema, festival, cultural_centre or broadcaster; empty: its partner's kind",
+    )
     open_weekdays: Annotated[list[Weekday], UniqueList] = Field(
         default_factory=lambda: list(range(7)),
         max_length=7,
@@ -178,6 +196,7 @@ class VenuePublic(SQLModel):
     country: str
     time_zone: str
     capacity: int | None
+    kind: VenueKind | None
     equipment: list[Equipment]
     open_weekdays: list[int]
     blackout_dates: list[date]

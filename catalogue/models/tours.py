@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 from catalogue.models.campaigns import Name
 from catalogue.models.titles import TitleKind
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
-from catalogue.validation import Id, LanguageTag, Tag, UniqueList
+from catalogue.validation import CountryCode, Id, LanguageTag, Tag, UniqueList
 
 
 class PlanState(StrEnum):
@@ -125,6 +125,12 @@ class TourScreening(SQLModel, table=True):
     state: ScreeningState = Field(
         default=ScreeningState.planned, sa_type=str_enum(ScreeningState, 16), index=True
     )
+    # Bumped on each change a calendar must follow (day, venue, time, state): iCalendar SEQUENCE.
+    sequence: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0")
+    )
+    # When partners were first shown it: kept on re-plan, exported as cancelled once cancelled.
+    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Set when an editor forced an edit the rules refuse: what it breaks.
     forced: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     violations: list[dict[str, Any]] = Field(
@@ -155,7 +161,80 @@ class TourReason(SQLModel, table=True):
     )
 
 
+class TourCopies(SQLModel, table=True):
+    """A title of the plan travels as this many copies: no more screen (or travel) at once."""
+
+    __tablename__ = "tour_copies"
+    __table_args__ = (UniqueConstraint("plan_id", "title_id", name="uq_tour_copies_title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("tour_plan.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False)
+    )
+    count: int
+
+
+class TourRequest(SQLModel, table=True):
+    """A must-screen request: the title is screened at least once in the country (or at the
+    venue), between the dates when given."""
+
+    __tablename__ = "tour_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("tour_plan.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    title_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), nullable=False)
+    )
+    country: str | None = Field(default=None, sa_type=String(2))
+    venue_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("venue.id", ondelete="CASCADE"), nullable=True),
+    )
+    earliest: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    latest: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
 # --- API models -------------------------------------------------------------------------------
+
+
+class CopiesIn(SQLModel):
+    model_config = {"extra": "forbid"}
+
+    title_id: Id
+    count: Annotated[int, Field(ge=1, le=1000, description="copies that can screen at once")]
+
+
+class MustScreenIn(SQLModel):
+    """Screen the title at least once in the country or at the venue (or anywhere in the tour),
+    between the dates when given."""
+
+    model_config = {"extra": "forbid"}
+
+    title_id: Id
+    country: CountryCode | None = None
+    venue_id: Id | None = None
+    earliest: date | None = None
+    latest: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> MustScreenIn:
+        if self.earliest and self.latest and self.latest < self.earliest:
+            raise ValueError(f"latest {self.latest} is before earliest {self.earliest}")
+        return self
+
+
+class MustScreenPublic(MustScreenIn):
+    id: int
+
 
 RegionSpec = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
@@ -172,6 +251,9 @@ class RulesIn(SQLModel):
     holidays: Annotated[str, StringConstraints(pattern="^(ignore|avoid|prefer)$")] | None = None
     min_language_share: Annotated[float, Field(ge=0, le=100)] | None = None
     rendition_lead_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    per_venue: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        default=None, description="screenings of one title at one venue, on different days"
+    )
     max_per_venue_week: Annotated[int, Field(ge=1, le=100)] | None = None
     max_per_venue_year: Annotated[int, Field(ge=1, le=10_000)] | None = None
     once_per_city: bool | None = None
@@ -188,6 +270,7 @@ class WeightsIn(SQLModel):
 
     priority: Weight | None = None
     tier: Weight | None = None
+    audience: Weight | None = Field(default=None, description="points per 100 seats of the venue")
     country_coverage: Weight | None = None
     title_coverage: Weight | None = None
     spread: Weight | None = None
@@ -227,6 +310,12 @@ class PlanCreate(SQLModel):
     )
     rules: RulesIn = Field(default_factory=RulesIn)
     weights: WeightsIn = Field(default_factory=WeightsIn)
+    copies: list[CopiesIn] = Field(
+        default_factory=list, max_length=2000, description="titles with a limited number of copies"
+    )
+    must_screen: list[MustScreenIn] = Field(
+        default_factory=list, max_length=500, description="screenings the plan must include"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -269,7 +358,8 @@ class ScreeningPublic(SQLModel):
     key: str
     plan_id: int
     title_id: int
-    title: str
+    title: str = Field(description="in the reader's language, else its family, English, original")
+    original_title: str
     venue_id: int
     venue: str
     city: str
@@ -284,6 +374,7 @@ class ScreeningPublic(SQLModel):
     copy_number: int | None
     pinned: bool
     state: ScreeningState
+    sequence: int = Field(description="grows with each change (the iCalendar SEQUENCE)")
     forced: bool
     violations: list[dict[str, Any]]
 
@@ -324,6 +415,8 @@ class PlanSummary(SQLModel):
 
 
 class PlanPublic(PlanSummary):
+    copies: list[CopiesIn]
+    must_screen: list[MustScreenPublic]
     screenings: list[ScreeningPublic]
     left_out: list[ReasonOut]
 
@@ -346,6 +439,38 @@ class PlanStatusChange(SQLModel):
     model_config = {"extra": "forbid"}
 
     state: PlanState
+    confirm_forced: bool = Field(
+        default=False,
+        description="publish even though some screenings break rules (they stay flagged for staff)",
+    )
+    force: bool = Field(
+        default=False,
+        description="publish even though another published plan books the same venue and day",
+    )
+
+
+class Clash(SQLModel):
+    """A screening of this plan and one of another published plan at the same venue and day."""
+
+    screening_id: int
+    other_plan_id: int
+    other_plan: str
+    other_screening_id: int
+    venue_id: int
+    venue: str
+    day: date
+
+
+class PublishRefusal(SQLModel):
+    """409 on publish: what to confirm (forced screenings) or resolve (clashes) first."""
+
+    detail: str
+    forced: list[ScreeningPublic] = Field(
+        default_factory=list, description="screenings that break rules: confirm_forced"
+    )
+    clashes: list[Clash] = Field(
+        default_factory=list, description="venue and day held by another published plan: force"
+    )
 
 
 class EditKind(StrEnum):
@@ -400,6 +525,9 @@ class CellPublic(SQLModel):
         description="rights, subtitles, rendition or venue: what to get first"
     )
     code: str | None = Field(description="the planner's reason code")
+    also_missing: list[str] = Field(
+        default_factory=list, description="what else is missing, after `missing`"
+    )
     detail: str
     venue_ids: list[int]
     subtitles_to_commission: list[str]

@@ -9,6 +9,7 @@ from typing import Any
 # pull in OR-Tools and pandas, which take seconds to import and are only needed to solve.
 _EXPORTS = {
     "Add": "validator",
+    "CalendarEntry": "export",
     "Cancel": "validator",
     "Cell": "readiness",
     "Copies": "problem",
@@ -38,12 +39,12 @@ _EXPORTS = {
     "VenueKind": "problem",
     "Violation": "validator",
     "Weights": "problem",
+    "calendar": "export",
     "check_edit": "validator",
     "check_plan": "validator",
     "plan_tour": "solver",
     "readiness": "readiness",
     "resolve_region": "regions",
-    "to_csv": "export",
     "to_ical": "export",
     "to_json": "export",
 }

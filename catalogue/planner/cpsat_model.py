@@ -2,8 +2,9 @@
 the start domain already cut to the candidate's allowed days; intervals for the venue's
 day slots, its rolling week cap, the title's minimum gap and its travelling copies."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -175,14 +176,20 @@ def build(
     """Without the objective, requests stay switchable (for assumption cores); with it,
     every request given is hard."""
     tm = TourModel(instance)
+    repeats = instance.problem.rules.per_venue
+    fixed_at: dict[tuple[str, str], list[int]] = {}
+    for t, v, d in sorted(fixed):
+        fixed_at.setdefault((t, v), []).append(d)
     for i, cand in enumerate(instance.candidates):
-        ch = _choice(tm, i, cand)
-        tm.choices.append(ch)
-    for ch in tm.choices:
-        fixed_days = [d for (t, v, d) in fixed if (t, v) == (ch.cand.title_id, ch.cand.venue_id)]
-        if fixed_days:
+        # One choice per allowed screening of the title at the venue, taken in order of day.
+        mine = [_choice(tm, i * repeats + r, cand) for r in range(repeats)]
+        for earlier, later in pairwise(mine):
+            tm.model.add_implication(later.present, earlier.present)
+            tm.model.add(earlier.start < later.start).only_enforce_if(later.present)
+        for ch, day in zip(mine, fixed_at.get((cand.title_id, cand.venue_id), []), strict=False):
             tm.model.add(ch.present == 1)
-            tm.model.add(ch.start == fixed_days[0])
+            tm.model.add(ch.start == day)
+        tm.choices += mine
     _intervals(tm)
     _once_per_place(tm)
     for request in requests:
@@ -196,10 +203,16 @@ def build(
 
 def hint(tm: TourModel, picks: tuple[tuple[Candidate, int], ...]) -> None:
     """A complete hint from the greedy plan, so CP-SAT starts from a feasible solution."""
-    chosen = {(c.title_id, c.venue_id): d for c, d in picks}
+    chosen: dict[tuple[str, str], list[int]] = {}
+    for c, d in sorted(picks, key=lambda p: p[1]):
+        chosen.setdefault((c.title_id, c.venue_id), []).append(d)
+    taken: Counter[tuple[str, str]] = Counter()
     value: dict[int, bool] = {}
-    for ch in tm.choices:
-        day = chosen.get((ch.cand.title_id, ch.cand.venue_id))
+    for ch in tm.choices:  # the repeats of a pair follow each other, in order of day
+        pair = (ch.cand.title_id, ch.cand.venue_id)
+        days = chosen.get(pair, [])
+        day = days[taken[pair]] if taken[pair] < len(days) else None
+        taken[pair] += 1
         value[ch.present.index] = day is not None
         tm.model.add_hint(ch.present, day is not None)
         tm.model.add_hint(ch.start, ch.cand.days[0] if day is None else day)

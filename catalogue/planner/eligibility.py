@@ -3,7 +3,7 @@ which language and rendition, or the first rule that rules it out, with its evid
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
 
@@ -274,16 +274,79 @@ def check_pair(
     return _venue_rules(title, venue, *shared, venue_days)
 
 
-def _no_venue(problem: Problem, windows: list[RightsWindow], title: Title, country: str) -> Reason:
-    """A country without venues: rights come first, as for a country with venues."""
+def spoken_languages(problem: Problem, venues: tuple[Venue, ...]) -> dict[str, frozenset[str]]:
+    """Per country of the tour: its languages and those of its venues' audiences."""
+    share = problem.rules.min_language_share
+    spoken = {c: country_languages(c, share) for c in problem.countries}
+    for v in venues:
+        if v.country in spoken and v.languages:
+            own = frozenset(normalise_language(lang) for lang in v.languages)
+            spoken[v.country] |= own
+    return spoken
+
+
+def _country_blockers(
+    problem: Problem,
+    windows: list[RightsWindow],
+    title: Title,
+    country: str,
+    spoken: dict[str, frozenset[str]],
+) -> set[ReasonCode]:
+    """Rules a (title, country) fails whatever the venue: no active rights window there, no
+    language of the country (or of its venues' audiences) among the title's."""
+    out = set()
     licensed = any(w.status is RightStatus.ACTIVE and country in w.territories for w in windows)
     if problem.rules.rights and not licensed:
-        return Reason(ReasonCode.NO_RIGHTS, title.id, country, f"no rights window for {country}")
-    return Reason(ReasonCode.NO_VENUE_OPEN, title.id, country, f"no venue in {country}")
+        out.add(ReasonCode.NO_RIGHTS)
+    if problem.rules.language and not title_languages(title) & spoken[country]:
+        out.add(ReasonCode.NO_LOCAL_LANGUAGE)
+    return out
+
+
+def _with_others(reason: Reason, codes: set[ReasonCode]) -> Reason:
+    """The reason, with every other rule that applies as evidence ("also"), in rule order."""
+    others = [c.value for c in RULE_ORDER if c in codes and c is not reason.code]
+    if not others:
+        return reason
+    return replace(reason, evidence={**reason.evidence, "also": tuple(others)})
+
+
+def _no_venue(
+    problem: Problem,
+    windows: list[RightsWindow],
+    title: Title,
+    country: str,
+    spoken: dict[str, frozenset[str]],
+) -> Reason:
+    """A country without venues: every rule that fails is listed, the first in rule order
+    (rights, then language, then the missing venue) leads."""
+    codes = _country_blockers(problem, windows, title, country, spoken)
+    codes.add(ReasonCode.NO_VENUE_OPEN)
+    lead = next(c for c in RULE_ORDER if c in codes)
+    details = {
+        ReasonCode.NO_RIGHTS: f"no rights window for {country}",
+        ReasonCode.NO_LOCAL_LANGUAGE: f"no subtitles or audio in a language of {country}",
+        ReasonCode.NO_VENUE_OPEN: f"no venue in {country}",
+    }
+    return _with_others(Reason(lead, title.id, country, details[lead]), codes)
 
 
 def _furthest(reasons: list[Reason]) -> Reason:
     return max(reasons, key=lambda r: RULE_ORDER.index(r.code))
+
+
+def _pair_reason(
+    problem: Problem,
+    windows: list[RightsWindow],
+    title: Title,
+    country: str,
+    spoken: dict[str, frozenset[str]],
+    found: list[Reason],
+) -> Reason:
+    """The venue that got furthest leads (what blocks the nearest way to screen the title);
+    what stopped the other venues and the country-wide blockers follow."""
+    codes = {r.code for r in found} | _country_blockers(problem, windows, title, country, spoken)
+    return _with_others(_furthest(found), codes)
 
 
 def evaluate(problem: Problem) -> Eligibility:
@@ -297,21 +360,22 @@ def evaluate(problem: Problem) -> Eligibility:
     blocked: dict[tuple[str, str], Reason] = {}
     per_pair: dict[tuple[str, str], list[Reason]] = {}
     has_candidate: set[tuple[str, str]] = set()
+    # Venues alike in everything the shared rules read get the same answer; the partner counts
+    # only for titles with an exclusive window.
+    plain_keys = [(v.country, v.kind, None, v.equipment, v.languages) for v in venues]
+    partner_keys = [(v.country, v.kind, v.partner_id, v.equipment, v.languages) for v in venues]
     for title in problem.titles:
         title_windows = tuple(windows.get(title.id, ()))
         exclusive = any(w.exclusive_partner for w in title_windows)
         shared: dict[tuple[object, ...], Reason | tuple[list[Span], list[Segment]]] = {}
-        for venue in venues:
-            # Venues alike in everything the shared rules read get the same answer.
-            key = (
-                venue.country,
-                venue.kind,
-                venue.partner_id if exclusive else None,
-                venue.equipment,
-                venue.languages,
-            )
+        in_country: dict[str, tuple[RightsWindow, ...]] = {}
+        for venue, key in zip(venues, partner_keys if exclusive else plain_keys, strict=True):
             if key not in shared:
-                shared[key] = _shared_rules(problem, title, venue, title_windows)
+                here = in_country.get(venue.country)
+                if here is None:
+                    here = tuple(w for w in title_windows if venue.country in w.territories)
+                    in_country[venue.country] = here
+                shared[key] = _shared_rules(problem, title, venue, here)
             answer = shared[key]
             result = (
                 answer
@@ -325,15 +389,17 @@ def evaluate(problem: Problem) -> Eligibility:
                 blocked[(title.id, venue.id)] = result
                 per_pair.setdefault((title.id, venue.country), []).append(result)
     pair_reasons = []
+    spoken = spoken_languages(problem, venues)
     for title in problem.titles:
+        mine = windows.get(title.id, [])
         for country in sorted(problem.countries):
             if (title.id, country) in has_candidate:
                 continue
             found = per_pair.get((title.id, country))
             if found:
-                pair_reasons.append(_furthest(found))
+                pair_reasons.append(_pair_reason(problem, mine, title, country, spoken, found))
             else:
-                pair_reasons.append(_no_venue(problem, windows.get(title.id, []), title, country))
+                pair_reasons.append(_no_venue(problem, mine, title, country, spoken))
     title_reasons = _rollup(pair_reasons, has_candidate, problem, by_title=True)
     country_reasons = _rollup(pair_reasons, has_candidate, problem, by_title=False)
     return Eligibility(
@@ -365,7 +431,11 @@ def _rollup(
             )
         }
         detail = worst.detail if worst else "no venue in the region"
-        out.append(
-            Reason(code, key if by_title else None, None if by_title else key, detail, evidence)
+        codes = {r.code for r in mine} | {
+            ReasonCode(c) for r in mine for c in r.evidence.get("also", ())
+        }
+        reason = Reason(
+            code, key if by_title else None, None if by_title else key, detail, evidence
         )
+        out.append(_with_others(reason, codes))
     return tuple(out)

@@ -116,6 +116,8 @@ def _fill(occ: Occupancy, guide: dict[tuple[str, str], float]) -> None:
         elif _place(occ, cand):
             titles.add(cand.title_id)
             countries.add(cand.country)
+            if not occ.ruled_out(cand):  # another screening at the same venue is allowed
+                heapq.heappush(heap, (-_gain(occ, cand, titles, countries), i))
 
 
 def greedy_plan(

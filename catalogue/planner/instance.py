@@ -72,8 +72,12 @@ class Instance:
         }
 
     def base_score(self, title_id: str, venue_id: str) -> int:
-        w = self.problem.weights
-        return w.priority * self.titles[title_id].priority + w.tier * self.venues[venue_id].tier
+        w, venue = self.problem.weights, self.venues[venue_id]
+        return (
+            w.priority * self.titles[title_id].priority
+            + w.tier * venue.tier
+            + w.audience * venue.seats // 100
+        )
 
     def day_bonus(self, cand: Candidate, day: int) -> int:
         """Score of a screening that depends on its day: key date, holiday, kept from before."""
@@ -134,8 +138,9 @@ class Instance:
             marked |= self.holidays[cand.country]
         if not marked:
             return {}
-        marked &= set(cand.days)
-        return {d: b for d in marked if (b := self.day_bonus(cand, d))}
+        days = cand.days  # sorted: a few bisections beat a set of every allowed day
+        on = {d for d in marked if (i := bisect_left(days, d)) < len(days) and days[i] == d}
+        return {d: b for d in on if (b := self.day_bonus(cand, d))}
 
     @cached_property
     def _day_groups(self) -> dict[tuple[str, str], list[DayGroup]]:
@@ -158,10 +163,12 @@ class Instance:
                 continue
             groups.append(DayGroup(0, bucket, year, days))
             by_value: dict[int, list[int]] = {}
-            for day in days if bonus else ():
-                if day in bonus:
-                    by_value.setdefault(bonus[day], []).append(day)
-            groups += [DayGroup(b, bucket, year, tuple(d)) for b, d in sorted(by_value.items())]
+            for day, value in bonus.items():  # the few bonus days, not every allowed day
+                if first <= day <= last:
+                    by_value.setdefault(value, []).append(day)
+            groups += [
+                DayGroup(b, bucket, year, tuple(sorted(d))) for b, d in sorted(by_value.items())
+            ]
         return groups
 
     def objective(self, picks: list[tuple[Candidate, int]]) -> int:

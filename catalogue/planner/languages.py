@@ -37,6 +37,7 @@ def official_languages(country: str) -> frozenset[str]:
     )
 
 
+@cache
 def country_languages(country: str, min_population_share: float = 20.0) -> frozenset[str]:
     """Official and de facto official languages of a country, plus any language that more
     than min_population_share percent of the population speaks; normalised."""

@@ -15,7 +15,8 @@ class Occupancy:
     venue_day: Counter[tuple[str, int]] = field(default_factory=Counter)
     venue_days: dict[str, list[int]] = field(default_factory=dict)
     venue_year: Counter[tuple[str, int]] = field(default_factory=Counter)
-    pairs: set[tuple[str, str]] = field(default_factory=set)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    pair_days: set[tuple[str, str, int]] = field(default_factory=set)
     title_places: set[tuple[str, str]] = field(default_factory=set)  # (title, city|country)
     title_days: dict[str, list[int]] = field(default_factory=dict)
     title_holds: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
@@ -31,8 +32,8 @@ class Occupancy:
         return keys
 
     def ruled_out(self, cand: Candidate) -> bool:
-        """True when no day can fit: the pair is used, the place taken, the venue full."""
-        if (cand.title_id, cand.venue_id) in self.pairs:
+        """True when no day can fit: the pair is used up, the place taken, the venue full."""
+        if self.pairs[(cand.title_id, cand.venue_id)] >= self.instance.problem.rules.per_venue:
             return True
         if any(key in self.title_places for key in self._place_keys(cand)):
             return True
@@ -47,7 +48,9 @@ class Occupancy:
     def fits(self, cand: Candidate, day: int, copies: bool = True) -> bool:
         inst = self.instance
         rules, venue = inst.problem.rules, inst.venues[cand.venue_id]
-        if (cand.title_id, cand.venue_id) in self.pairs:
+        if self.pairs[(cand.title_id, cand.venue_id)] >= rules.per_venue:
+            return False
+        if (cand.title_id, cand.venue_id, day) in self.pair_days:
             return False
         if any(key in self.title_places for key in self._place_keys(cand)):
             return False
@@ -88,7 +91,8 @@ class Occupancy:
         self.venue_day[(cand.venue_id, day)] += 1
         insort(self.venue_days.setdefault(cand.venue_id, []), day)
         self.venue_year[(cand.venue_id, self.instance.years[day])] += 1
-        self.pairs.add((cand.title_id, cand.venue_id))
+        self.pairs[(cand.title_id, cand.venue_id)] += 1
+        self.pair_days.add((cand.title_id, cand.venue_id, day))
         self.title_places.update(self._place_keys(cand))
         insort(self.title_days.setdefault(cand.title_id, []), day)
         hold = (day, day + self.instance.copy_hold[cand.country])

@@ -75,6 +75,7 @@ class Venue:
     country: str
     timezone: str
     tier: int = 1
+    seats: int = 0  # 0: unknown
     kind: VenueKind = VenueKind.CINEMA
     equipment: frozenset[str] = frozenset({"hls", "mp4"})
     open_weekdays: frozenset[int] = frozenset(range(7))  # Monday = 0
@@ -127,6 +128,7 @@ class Rules:
     media_rights: Mapping[VenueKind, frozenset[str]] = field(
         default_factory=lambda: dict(DEFAULT_MEDIA_RIGHTS)
     )
+    per_venue: int = 1  # screenings of one title at one venue (on different days)
     max_per_venue_week: int | None = None  # in any 7 consecutive days
     max_per_venue_year: int | None = None  # per calendar year
     once_per_city: bool = False
@@ -147,6 +149,7 @@ class Rules:
 class Weights:
     priority: int = 10
     tier: int = 5
+    audience: int = 2  # per 100 seats of the venue (the audience a screening can reach)
     country_coverage: int = 50
     title_coverage: int = 50
     spread: int = 5  # per (country, spread bucket) with at least one screening

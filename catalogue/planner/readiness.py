@@ -3,9 +3,9 @@ screenable or what is missing, so editors know which rights, subtitles, renditio
 
 from dataclasses import dataclass
 
-from catalogue.planner.eligibility import evaluate, local_languages, title_languages
+from catalogue.planner.eligibility import evaluate, spoken_languages, title_languages
 from catalogue.planner.plan import ReasonCode
-from catalogue.planner.problem import Problem, Venue
+from catalogue.planner.problem import Problem
 
 
 @dataclass(frozen=True)
@@ -13,10 +13,11 @@ class Cell:
     title_id: str
     country: str
     ready: bool
-    missing: ReasonCode | None  # the first rule that fails, as in the plan's reasons
+    missing: ReasonCode | None  # the decisive rule that fails, as in the plan's reasons
     detail: str
     venues: tuple[str, ...]  # venues where it can be screened
     subtitles_to_commission: tuple[str, ...]  # local languages the title lacks
+    also: tuple[ReasonCode, ...] = ()  # the other rules that fail, in rule order
 
 
 @dataclass(frozen=True)
@@ -36,24 +37,30 @@ def readiness(problem: Problem) -> ReadinessMatrix:
     for cand in elig.candidates:
         ok.setdefault((cand.title_id, cand.country), []).append(cand.venue_id)
     reasons = {(r.title_id, r.country): r for r in elig.pair_reasons}
-    venues_in: dict[str, list[Venue]] = {}
-    for v in problem.tour_venues():
-        venues_in.setdefault(v.country, []).append(v)
+    spoken = spoken_languages(problem, problem.tour_venues())
     countries = tuple(sorted(problem.countries))
     cells = []
     for title in problem.titles:
         has = title_languages(title)
         for country in countries:
-            local = set().union(
-                *(local_languages(v, problem.rules) for v in venues_in.get(country, []))
-            )
+            local = spoken[country]
             commission = tuple(sorted(local - has)) if not local & has else ()
             venues = ok.get((title.id, country))
             if venues:
                 cells.append(Cell(title.id, country, True, None, "", tuple(venues), ()))
             else:
                 reason = reasons[(title.id, country)]
+                also = tuple(ReasonCode(c) for c in reason.evidence.get("also", ()))
                 cells.append(
-                    Cell(title.id, country, False, reason.code, reason.detail, (), commission)
+                    Cell(
+                        title.id,
+                        country,
+                        False,
+                        reason.code,
+                        reason.detail,
+                        (),
+                        commission,
+                        also,
+                    )
                 )
     return ReadinessMatrix(tuple(t.id for t in problem.titles), countries, tuple(cells))

@@ -2,7 +2,7 @@
 a fraction of a second, and fractional values that guide the greedy plan.
 
 It keeps what makes a plan worth something (scores, coverage, spread) and the caps that
-bind most (per venue and year, once per place, each candidate at most once); it drops
+bind most (per venue and year, once per place, each candidate at most `per_venue` times); it drops
 day-level rules (slots, weekly cap, gap, copies), which only lowers the true optimum, so the
 bound stays valid. CP-SAT's own LP gets to the same place much more slowly on 2 workers."""
 
@@ -45,14 +45,14 @@ def relax(instance: Instance) -> Relaxation | None:
         base = instance.base_score(cand.title_id, cand.venue_id)
         xs = []
         for g in instance.day_groups(cand):
-            x = lp.NumVar(0, 1, "")
+            x = lp.NumVar(0, min(rules.per_venue, len(g.days)), "")
             objective.SetCoefficient(x, base + g.bonus)
             xs.append(x)
             if rules.max_per_venue_year is not None:
                 row(("year", cand.venue_id, str(g.year)), rules.max_per_venue_year).append(x)
             covers.setdefault(("spread", cand.country, str(g.bucket)), (w.spread, []))[1].append(x)
         presence[(cand.title_id, cand.venue_id)] = xs
-        row(("once", cand.title_id, cand.venue_id), 1).extend(xs)
+        row(("once", cand.title_id, cand.venue_id), rules.per_venue).extend(xs)
         if rules.once_per_city:
             row(("city", cand.title_id, venue.country, venue.city), 1).extend(xs)
         if rules.once_per_country:

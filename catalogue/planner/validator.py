@@ -120,7 +120,11 @@ def _check_together(problem: Problem, plan: Plan) -> list[Violation]:
             groups[("country", s.title_id, v.country)].append(s)
     for key, group in groups.items():
         kind = key[0]
-        if kind in ("pair", "city", "country") and len(group) > 1:
+        if kind == "pair" and (
+            len(group) > rules.per_venue or len({s.day for s in group}) < len(group)
+        ):
+            flag("capacity", group, f"title screened more than {rules.per_venue} time(s) per venue")
+        if kind in ("city", "country") and len(group) > 1:
             flag("capacity", group, f"title screened more than once per {kind}")
         if kind == "day":
             venue = venues[key[1]]
@@ -213,9 +217,9 @@ def _check_requests(problem: Problem, plan: Plan) -> list[Violation]:
 def check_plan(problem: Problem, plan: Plan) -> list[Violation]:
     """Every rule the plan breaks; [] for a valid plan."""
     out = [
-        Violation(failure.split(":", 1)[0], s.id, failure)
+        Violation(rule, s.id, detail.strip())
         for s in plan.screenings
-        for failure in _check_one(problem, s)
+        for rule, detail in (failure.split(":", 1) for failure in _check_one(problem, s))
     ]
     return out + _check_together(problem, plan) + _check_requests(problem, plan)
 

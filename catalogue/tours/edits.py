@@ -25,7 +25,7 @@ from catalogue.planner import (
 )
 from catalogue.planner import Venue as PlanVenue
 from catalogue.planner.validator import Edit
-from catalogue.tours import store
+from catalogue.tours import publishing, store
 from catalogue.tours.inputs import Inputs, build_problem, to_plan_venue
 
 
@@ -100,6 +100,17 @@ def _moved(problem: Problem, old: Screening, move: Move) -> Screening:
     )
 
 
+def _released(problem: Problem, row: TourScreening) -> Problem:
+    """Cancelling is deliberate: a pinned screening, or one partners were shown, may go (it
+    is exported as cancelled)."""
+    spot = (str(row.title_id), str(row.venue_id), row.day)
+    return replace(
+        problem,
+        pins=tuple(p for p in problem.pins if (p.title_id, p.venue_id, p.day) != spot),
+        previous=tuple(p for p in problem.previous if (p.title_id, p.venue_id, p.day) != spot),
+    )
+
+
 def _free_key(session: Session, plan: TourPlan, key: str, keep: TourScreening | None) -> None:
     clash = session.exec(
         select(TourScreening).where(TourScreening.plan_id == plan.id, TourScreening.key == key)
@@ -114,12 +125,14 @@ def _free_key(session: Session, plan: TourPlan, key: str, keep: TourScreening | 
 
 def apply(session: Session, plan: TourPlan, edit: ScreeningEdit) -> list[Violation]:
     """Check, then store the edit; returns the violations a forced edit carries."""
-    store.reopen(plan)
+    publishing.reopen(session, plan)
     problem = build_problem(
         session, Inputs.of(plan), plan, [edit.venue_id] if edit.venue_id else []
     )
     current = store.planner_plan(session, plan)
     planner_edit, row = _planner_edit(session, plan, problem, edit)
+    if isinstance(planner_edit, Cancel) and row is not None:
+        problem = _released(problem, row)
     violations = check_edit(problem, current, planner_edit)
     if violations and not edit.force:
         session.rollback()
@@ -136,10 +149,11 @@ def apply(session: Session, plan: TourPlan, edit: ScreeningEdit) -> list[Violati
         _free_key(session, plan, moved.id, row)
         row.key, row.day, row.venue_id = moved.id, moved.day, int(moved.venue_id)
         row.start_time, row.time_zone = moved.start_time, moved.timezone
-        row.state = ScreeningState.planned  # partners see the new date once it is published
+        row.sequence += 1
     elif isinstance(planner_edit, Cancel):
         assert row is not None
         row.state = ScreeningState.cancelled
+        row.sequence += 1
     else:
         assert row is not None
         row.pinned = True

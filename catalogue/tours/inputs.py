@@ -45,6 +45,7 @@ from catalogue.rights.store import load_windows
 from catalogue.rights_core.holdbacks import held_back_start
 from catalogue.rights_core.periods import Period
 from catalogue.rights_core.windows import Window
+from catalogue.tours import requests
 
 VENUE_KINDS = {
     "cinema": VenueKind.CINEMA,
@@ -212,6 +213,9 @@ def load_rights(
 
 
 def to_plan_venue(venue: Venue, partner_kind: str | None) -> PlanVenue:
+    """The venue's own kind, else its partner's (a cinema of a broadcasting union is a cinema
+    once it says so)."""
+    kind = VENUE_KINDS[venue.kind] if venue.kind else VENUE_KINDS.get(partner_kind or "")
     return PlanVenue(
         id=str(venue.id),
         partner_id=str(venue.partner_id),
@@ -220,7 +224,8 @@ def to_plan_venue(venue: Venue, partner_kind: str | None) -> PlanVenue:
         country=venue.country,
         timezone=venue.time_zone,
         tier=venue.tier,
-        kind=VENUE_KINDS.get(partner_kind or "", VenueKind.CINEMA),
+        seats=venue.capacity or 0,
+        kind=kind or VenueKind.CINEMA,
         equipment=frozenset(venue.equipment),
         open_weekdays=frozenset(venue.open_weekdays),
         blackout_dates=frozenset(date.fromisoformat(d) for d in venue.blackout_dates),
@@ -251,7 +256,8 @@ def build_problem(
     extra_venue_ids: Iterable[int] = (),
 ) -> Problem:
     """The Problem for `inputs`; with `plan`, its pinned screenings are pins and all its live
-    screenings are the previous version (published ones are kept, the rest preferably)."""
+    screenings are the previous version (those partners have been shown are kept, the rest
+    preferably)."""
     pins: list[Pin] = []
     previous: list[PreviousScreening] = []
     used_venues: set[int] = set(extra_venue_ids)
@@ -269,9 +275,12 @@ def build_problem(
                     str(s.title_id),
                     str(s.venue_id),
                     s.day,
-                    published=s.state == ScreeningState.published,
+                    published=s.announced_at is not None,
                 )
             )
+    copies, must_screen = (
+        requests.planner_inputs(session, plan.id) if plan is not None and plan.id else ((), ())
+    )
     venues = load_venues(session, inputs.countries, inputs.venue_ids)
     known = {v.id for v in venues}
     missing = sorted(i for i in used_venues if str(i) not in known)
@@ -285,6 +294,8 @@ def build_problem(
         venues=venues,
         pins=tuple(dict.fromkeys(pins)),
         previous=tuple(previous),
+        copies=copies,
+        must_screen=must_screen,
         rules=inputs.rules,
         weights=inputs.weights,
         plan_id=f"plan-{plan.id}" if plan is not None else "readiness",

@@ -16,7 +16,7 @@ from catalogue.models.tours import PlanCreate, SolveState
 from catalogue.models.types import utcnow
 from catalogue.planner import PlannerError, check_plan
 from catalogue.settings import Settings
-from catalogue.tours import selection, store
+from catalogue.tours import requests, selection, store
 from catalogue.tours.inputs import Inputs, build_problem, rules_from
 
 log = logging.getLogger("catalogue.tours")
@@ -69,6 +69,8 @@ def new_plan(session: Session, data: PlanCreate, user: User | None) -> TourPlan:
     )
     session.add(plan)
     session.flush()
+    requests.replace_copies(session, plan, data.copies)
+    requests.replace_requests(session, plan, data.must_screen)
     return plan
 
 
@@ -113,22 +115,35 @@ def solve(
     return plan
 
 
+# Job messages are whole sentences without figures, so the pages can translate them (the figures
+# are on the plan's page): the same strings are in the gettext catalogues.
+READING = "Reading the titles, rights, subtitles, renditions and venues."
+SEARCHING = "Looking for a better plan."
+DONE = {
+    SolveState.OPTIMAL: "Done: the best plan under the rules was found.",
+    SolveState.FEASIBLE: "Done: a good plan was found in the time allowed.",
+    SolveState.GREEDY: "Done: a quick plan was made; time ran out before a better one.",
+    SolveState.INFEASIBLE: "Done: no plan keeps every pinned and required screening.",
+}
+JOB_MESSAGES = (READING, SEARCHING, *DONE.values())
+
+
 def plan_tour_job(ctx: JobContext) -> JobResult:
     plan_id = int(ctx.payload["plan_id"])
 
     def report(p: Progress) -> None:
-        ctx.progress(0.05 + 0.9 * p.fraction, f"objective {p.objective}, bound {p.bound:.0f}")
+        ctx.progress(0.05 + 0.9 * p.fraction, SEARCHING)
 
     with ctx.session() as session:
         plan = session.get(TourPlan, plan_id)
         if plan is None:
             raise PermanentJobError(f"plan {plan_id} no longer exists")
-        ctx.progress(0.05, "reading titles, rights, subtitles, renditions and venues")
+        ctx.progress(0.05, READING)
         try:
             plan = solve(session, plan, ctx.settings, report)
         except PlannerError as error:
             raise PermanentJobError(f"plan {plan_id}: {error}") from None
-        ctx.progress(1.0, f"{plan.solve_status}: objective {plan.objective}")
+        ctx.progress(1.0, DONE.get(SolveState(plan.solve_status), DONE[SolveState.FEASIBLE]))
         return {"plan_id": plan_id, "status": plan.solve_status, "objective": plan.objective}
 
 

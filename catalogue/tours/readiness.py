@@ -37,6 +37,7 @@ def matrix(session: Session, inputs: Inputs) -> ReadinessPublic:
                 ready=c.ready,
                 missing=MISSING.get(c.missing, "venue") if c.missing else None,
                 code=c.missing.value if c.missing else None,
+                also_missing=list(dict.fromkeys(MISSING[code] for code in c.also)),
                 detail=c.detail,
                 venue_ids=[int(v) for v in c.venues],
                 subtitles_to_commission=list(c.subtitles_to_commission),

@@ -12,20 +12,18 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from catalogue.db import get_or_404
-from catalogue.errors import Conflict
-from catalogue.models import Title, TourPlan, TourReason, TourScreening, Venue
+from catalogue.models import TourPlan, TourReason, TourScreening, Venue
 from catalogue.models.tours import (
-    PLAN_TRANSITIONS,
     PlanPublic,
     PlanState,
     PlanSummary,
     ReasonOut,
     ScreeningPublic,
     ScreeningState,
-    SolveState,
 )
 from catalogue.models.types import utcnow
 from catalogue.planner import Plan, Reason, ReasonCode, Screening, SolveStatus, Violation
+from catalogue.tours import naming, requests
 
 
 def new_row(plan_id: int, s: Screening) -> TourScreening:
@@ -153,48 +151,11 @@ def save_result(session: Session, plan: TourPlan, result: Plan) -> None:
     session.add(plan)
 
 
-def move_plan(plan: TourPlan, to: PlanState) -> None:
-    current = PlanState(plan.state)
-    if to not in PLAN_TRANSITIONS[current]:
-        allowed = ", ".join(sorted(PLAN_TRANSITIONS[current]))
-        raise Conflict(f"plan {plan.id} is {current}; it can become {allowed}, not {to}")
-    plan.state = to
-    plan.updated_at = utcnow()
-    if to is PlanState.published:
-        plan.published_at = utcnow()
-
-
-def change_state(session: Session, plan: TourPlan, to: PlanState) -> TourPlan:
-    """Publishing publishes every planned screening (partners see them from then on)."""
-    if to is PlanState.published and plan.solve_status == SolveState.pending:
-        raise Conflict(f"plan {plan.id} is still being planned; publish it when its job is done")
-    move_plan(plan, to)
-    if to is PlanState.published:
-        assert plan.id is not None
-        for row in live_screenings(session, plan.id):
-            row.state = ScreeningState.published
-            row.updated_at = utcnow()
-            session.add(row)
-    session.add(plan)
-    session.commit()
-    session.refresh(plan)
-    return plan
-
-
-def reopen(plan: TourPlan) -> None:
-    """Edits and re-plans are made on drafts: a published plan goes back to draft (its
-    published screenings stay visible to partners until they change)."""
-    if plan.state == PlanState.archived:
-        raise Conflict(f"plan {plan.id} is archived; set it back to draft to change it")
-    if plan.state == PlanState.published:
-        move_plan(plan, PlanState.draft)
-
-
-def screenings_public(session: Session, rows: Sequence[TourScreening]) -> list[ScreeningPublic]:
-    titles = {
-        t.id: t.original_title
-        for t in session.exec(select(Title).where(col(Title.id).in_({r.title_id for r in rows})))
-    }
+def screenings_public(
+    session: Session, rows: Sequence[TourScreening], reader: str = "en"
+) -> list[ScreeningPublic]:
+    """The screenings as staff and partners read them, titles in the reader's language."""
+    titles = naming.title_names(session, {r.title_id for r in rows}, reader)
     venues = {
         v.id: v
         for v in session.exec(select(Venue).where(col(Venue.id).in_({r.venue_id for r in rows})))
@@ -208,7 +169,8 @@ def screenings_public(session: Session, rows: Sequence[TourScreening]) -> list[S
                 key=r.key,
                 plan_id=r.plan_id,
                 title_id=r.title_id,
-                title=titles.get(r.title_id, ""),
+                title=titles[r.title_id].name,
+                original_title=titles[r.title_id].original,
                 venue_id=r.venue_id,
                 venue=venue.name,
                 city=venue.city,
@@ -223,6 +185,7 @@ def screenings_public(session: Session, rows: Sequence[TourScreening]) -> list[S
                 copy_number=r.copy_number,
                 pinned=r.pinned,
                 state=ScreeningState(r.state),
+                sequence=r.sequence,
                 forced=r.forced,
                 violations=r.violations,
             )
@@ -246,7 +209,7 @@ def counts(session: Session, plan_ids: Sequence[int]) -> dict[int, int]:
     return {plan_id: n for plan_id, n in rows}
 
 
-def to_public(session: Session, plan: TourPlan) -> PlanPublic:
+def to_public(session: Session, plan: TourPlan, reader: str = "en") -> PlanPublic:
     assert plan.id is not None
     rows = list(
         session.exec(
@@ -262,7 +225,9 @@ def to_public(session: Session, plan: TourPlan) -> PlanPublic:
     return PlanPublic.model_validate(
         {
             **summary(plan, live).model_dump(),
-            "screenings": screenings_public(session, rows),
+            "copies": requests.copies_of(session, plan.id),
+            "must_screen": requests.requests_of(session, plan.id),
+            "screenings": screenings_public(session, rows, reader),
             "left_out": [ReasonOut.model_validate(r, from_attributes=True) for r in reasons],
         }
     )
@@ -282,18 +247,21 @@ def list_plans(
     return [summary(r, n.get(r.id or 0, 0)) for r in rows], total
 
 
-def partner_screenings(session: Session, partner_id: int | None) -> list[ScreeningPublic]:
-    """Published screenings of plans that are not archived; a partner's at its own venues."""
+def partner_screenings(
+    session: Session, partner_id: int | None, reader: str = "en"
+) -> list[ScreeningPublic]:
+    """Screenings of published plans (a screening is published exactly while its plan is); a
+    partner's at its own venues."""
     statement = (
         select(TourScreening)
         .join(TourPlan, col(TourPlan.id) == col(TourScreening.plan_id))
         .join(Venue, col(Venue.id) == col(TourScreening.venue_id))
         .where(
             TourScreening.state == ScreeningState.published,
-            TourPlan.state != PlanState.archived,
+            TourPlan.state == PlanState.published,
         )
         .order_by(col(TourScreening.day), col(TourScreening.start_time), col(TourScreening.id))
     )
     if partner_id is not None:
         statement = statement.where(Venue.partner_id == partner_id)
-    return screenings_public(session, list(session.exec(statement)))
+    return screenings_public(session, list(session.exec(statement)), reader)

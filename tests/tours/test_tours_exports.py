@@ -50,7 +50,15 @@ def test_csv_and_json_exports(plan: PlanFn, tour: Tour, client: TestClient, acto
             io.StringIO(client.get(f"/plans/{result['id']}.csv", headers=actors.editor).text)
         )
     )
-    assert sorted(r["id"] for r in rows) == sorted(s["key"] for s in result["screenings"])
+    assert sorted(r["key"] for r in rows) == sorted(s["key"] for s in result["screenings"])
+    by_id = {s["id"]: s for s in result["screenings"]}
+    for row in rows:
+        screening = by_id[int(row["id"])]
+        assert (row["title"], row["venue"], row["city"], row["country"]) == (
+            screening["title"], screening["venue"], screening["city"], screening["country"]
+        )  # fmt: skip
+        assert (row["day"], row["time_zone"]) == (screening["day"], screening["time_zone"])
+        assert row["start_time"] == screening["start_time"][:5] and row["language"]
     exported = client.get(f"/plans/{result['id']}.json", headers=actors.editor).json()
     assert len(exported["screenings"]) == len(rows)
     assert {r["code"] for r in exported["reasons"]} == {r["code"] for r in result["left_out"]}
@@ -72,7 +80,10 @@ def test_readiness_says_what_is_missing(tour: Tour, client: TestClient, actors: 
     assert cells[(tour.unlicensed, "KZ")]["missing"] == "rights"
     assert cells[(tour.untranscoded, "KZ")]["missing"] == "rendition"
     assert cells[(tour.leopard, "ES")]["missing"] == "rights"
-    assert cells[(tour.harbour, "UZ")]["missing"] == "venue"
+    # Uzbekistan: no venue, and the drama has no Uzbek: both said, the subtitles first
+    assert cells[(tour.harbour, "UZ")]["missing"] == "subtitles"
+    assert cells[(tour.harbour, "UZ")]["also_missing"] == ["venue"]
+    assert "uz" in cells[(tour.harbour, "UZ")]["subtitles_to_commission"]
     bad = client.get(
         "/readiness", params={"region": "Atlantis", "year": 2025}, headers=actors.programmer
     )

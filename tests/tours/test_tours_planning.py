@@ -34,8 +34,9 @@ def test_left_out_titles_and_countries_have_reasons(plan: PlanFn, tour: Tour) ->
     assert ("RENDITION_NOT_READY", tour.untranscoded, None) in reasons
     # France: rights, but the drama has no French subtitles
     assert ("NO_LOCAL_LANGUAGE", tour.harbour, "FR") in reasons
-    # Tajikistan and Turkmenistan: no venue at all
-    assert any(code == "NO_VENUE_OPEN" and country == "TJ" for code, _, country in reasons)
+    # Tajikistan: no venue at all, and the documentary has no Tajik: both said, language first
+    tj = reasons[("NO_LOCAL_LANGUAGE", tour.leopard, "TJ")]
+    assert tj["evidence"]["also"] == ["NO_VENUE_OPEN"]
 
 
 def test_plans_list_and_partners_do_not_see_them(plan: PlanFn, tour: Tour, client, actors) -> None:  # type: ignore[no-untyped-def]

@@ -102,8 +102,34 @@ def test_web_planner_plan_edit_publish_and_partner_portal(
     expect(chips.first).to_be_visible()
     assert chips.count() >= 3
     expect(page.locator("table.reasons tr[data-code]").first).to_be_visible()
-    expect(page.locator("table.reasons")).to_contain_text("NO_VENUE_OPEN")
+    # Reasons read as sentences, with no codes or raw evidence; the evidence is one click away.
+    reasons = page.locator("table.reasons")
+    expect(reasons.locator("p.why").first).to_contain_text(re.compile(r"\w+ \w+ \w+"))
+    expect(reasons).not_to_contain_text(re.compile(r"NO_[A-Z_]+|:public_screening:|CAPACITY_"))
+    whole_country = reasons.locator("tr", has_text="every title").filter(has_text="Tajikistan")
+    expect(whole_country.locator("p.why")).to_have_text(
+        "No title is screened in Tajikistan. Why, title by title:"
+    )
+    evidence = reasons.locator("details.evidence").first
+    expect(evidence.locator("dl")).to_be_hidden()
+    evidence.locator("summary").click()
+    expect(evidence.locator("dl")).to_be_visible()
     expect(page.locator("table.screenings[data-country='KZ']")).to_be_visible()
+    page.locator("#rules summary").click()
+    expect(page.locator("#rules li[data-rule=per_venue]")).to_contain_text("at most once")
+    expect(page.locator("#rules li[data-rule=audience]")).to_contain_text("every 100 seats")
+
+    # Copies and required screenings are set on the page (they apply when planned again).
+    inputs = page.locator("#plan-inputs")
+    inputs.locator("#copies-count").fill("2")
+    inputs.locator("form.add-copies button[type=submit]").click()
+    expect(inputs.locator("ul.copies li[data-title-id]")).to_have_count(1)
+    expect(inputs.locator("ul.copies")).to_contain_text("2 copies")
+    inputs.locator("#request-where").select_option(label="Kazakhstan")
+    inputs.locator("form.add-request button[type=submit]").click()
+    expect(inputs.locator("ul.must-screen li[data-request-id]")).to_have_count(1)
+    expect(inputs.locator("ul.must-screen")).to_contain_text("Kazakhstan")
+    screenshot(page, "planner-inputs")
     screenshot(page, "planner-plan")
     page.click(".view-switch button[data-view=timeline]")
     expect(page.locator("table.timeline tr[data-venue-id]").first).to_be_visible()
@@ -130,10 +156,28 @@ def test_web_planner_plan_edit_publish_and_partner_portal(
     outcome.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "planner-refused.png"))
 
+    # Forced, it is stored flagged; publishing then lists it and asks to confirm.
+    page.check("#edit-force")
+    page.click("#edit button[type=submit]")
+    expect(outcome).to_contain_text("flagged")
+    page.wait_for_load_state("load")
+    expect(
+        page.locator(f"table.screenings tr[data-screening-id='{screening_id}']")
+    ).to_contain_text("breaks rules")
     page.click("button.status[data-to=published]")
+    confirm = page.locator(".status-outcome")
+    expect(confirm).to_contain_text("break the planner's rules")
+    expect(confirm.locator("li.reason")).to_have_count(1)
+    expect(confirm.locator("li.reason")).to_contain_text("Monday")
+    expect(page.locator("#plan-state")).to_have_text("draft")
+    screenshot(page, "planner-confirm-forced")
+    confirm.locator("button.publish-anyway").click()
     expect(page.locator("#plan-state")).to_have_text("published")
+    expect(
+        page.locator(f"table.screenings tr[data-screening-id='{screening_id}']")
+    ).to_contain_text("breaks rules")
     with page.expect_download() as download_info:
-        page.click("a.download[href$='.ics']")
+        page.click("a.download[href*='.ics']")
     ics = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and "Arman Cinema Hall 1" in ics
     published = page.locator("table.screenings tr[data-state=published]")
@@ -147,6 +191,10 @@ def test_web_planner_plan_edit_publish_and_partner_portal(
     rows = portal.locator("#screenings tbody tr[data-screening-id]")
     expect(rows).to_have_count(at_almaty_partner)
     expect(rows.first).to_contain_text(re.compile("Arman|Khan Shatyr"))
+    with portal.expect_download() as partner_download:
+        portal.click("#screenings a.download[href*='/partner/screenings.ics']")
+    partner_ics = Path(partner_download.value.path()).read_text(encoding="utf-8")
+    assert partner_ics.count("BEGIN:VEVENT") == at_almaty_partner
     portal.locator("#screenings").scroll_into_view_if_needed()
     screenshot(portal, "partner-screenings")
     # Partners have no planner: its pages do not exist for them.

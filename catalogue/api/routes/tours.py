@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from catalogue.api.responses import PAGE_SIZE_CAP, errors
+from catalogue.api.responses import PAGE_SIZE_CAP, ErrorMessage, errors
 from catalogue.auth.guards import STAFF, Allow, AnyUser
 from catalogue.deps import PathId, SessionDep, SettingsDep, id_query
 from catalogue.errors import InvalidInput
@@ -18,22 +19,34 @@ from catalogue.models import Role, User
 from catalogue.models.jobs import JobPublic
 from catalogue.models.titles import TitleKind
 from catalogue.models.tours import (
+    CopiesIn,
     EditResult,
+    MustScreenIn,
     PlanCreate,
     PlanPage,
     PlanPublic,
     PlanState,
     PlanStatusChange,
     PlanSummary,
+    PublishRefusal,
     ReadinessPublic,
     ScreeningEdit,
     ScreeningPublic,
     TitleSelection,
 )
 from catalogue.planner import PlannerError
-from catalogue.tours import edits, exports, planning, readiness, selection, store
+from catalogue.tours import (
+    edits,
+    exports,
+    planning,
+    publishing,
+    readiness,
+    requests,
+    selection,
+    store,
+)
 from catalogue.tours.inputs import Inputs
-from catalogue.validation import Id
+from catalogue.validation import Id, LanguageTag
 
 router = APIRouter(tags=["tours"])
 
@@ -41,6 +54,22 @@ router = APIRouter(tags=["tours"])
 # For partners plans do not exist (404); staff without the role get 403.
 PlanReader = Annotated[User, Depends(Allow(*STAFF, hide_from=[Role.partner]))]
 PlanWriter = Annotated[User, Depends(Allow(Role.admin, Role.programmer, hide_from=[Role.partner]))]
+
+
+def reader_language(
+    user: AnyUser,
+    lang: Annotated[
+        LanguageTag | None,
+        Query(description="language to name titles in (default: the user's, then Accept-Language)"),
+    ] = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> str:
+    """Titles are named in this language, else its family, else English, else the original."""
+    asked = (accept_language or "").split(",")[0].split(";")[0].strip()
+    return lang or user.locale or (asked if asked and asked != "*" else "en")
+
+
+Reader = Annotated[str, Depends(reader_language)]
 
 
 class Accepted(PlanSummary):
@@ -128,14 +157,69 @@ def read_readiness(
 def partner_screenings(
     session: SessionDep,
     user: AnyUser,
+    reader: Reader,
     partner_id: Annotated[int | None, id_query("staff: one partner's")] = None,
 ) -> list[ScreeningPublic]:
-    """Published screenings: a partner's at its own venues; staff see every partner's."""
+    """Screenings of published plans: a partner's at its own venues; staff see every
+    partner's. A plan taken back to draft or archived takes its screenings away."""
     if user.role == Role.partner:
         if user.partner_id is None:
             return []
         partner_id = user.partner_id
-    return store.partner_screenings(session, partner_id)
+    return store.partner_screenings(session, partner_id, reader)
+
+
+def _own_partner(user: User, partner_id: int | None) -> int:
+    if user.role == Role.partner:
+        if user.partner_id is None:
+            raise InvalidInput("this account belongs to no partner")
+        return user.partner_id
+    if partner_id is None:
+        raise InvalidInput("partner_id: staff name the partner whose screenings to export")
+    return partner_id
+
+
+@router.get(
+    "/partner/screenings.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, **errors()},
+)
+def partner_screenings_ical(
+    session: SessionDep,
+    user: AnyUser,
+    reader: Reader,
+    partner_id: Annotated[int | None, id_query("staff: one partner's")] = None,
+) -> Response:
+    """A partner's screenings of published plans as iCalendar: each screening keeps its UID
+    when it moves, SEQUENCE grows with each change, a cancelled one is STATUS:CANCELLED."""
+    partner = _own_partner(user, partner_id)
+    body = exports.partner_ical(session, partner, f"screenings partner {partner}", reader)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="screenings.ics"'},
+    )
+
+
+@router.get(
+    "/partner/screenings.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **errors()},
+)
+def partner_screenings_csv(
+    session: SessionDep,
+    user: AnyUser,
+    reader: Reader,
+    partner_id: Annotated[int | None, id_query("staff: one partner's")] = None,
+) -> Response:
+    """The same screenings as CSV: title (reader's language and original), venue, city,
+    country, day and time in the venue's zone, language."""
+    partner = _own_partner(user, partner_id)
+    return Response(
+        exports.partner_csv(session, partner, reader),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="screenings.csv"'},
+    )
 
 
 # Exports come before /plans/{plan_id}: "/plans/7.ics" would otherwise match it.
@@ -147,13 +231,16 @@ def partner_screenings(
 def export_ical(
     session: SessionDep,
     user: PlanReader,
+    reader: Reader,
     plan_id: PathId,
     venue: Annotated[int | None, id_query("one venue's calendar")] = None,
     partner: Annotated[int | None, id_query("one partner's calendar")] = None,
 ) -> Response:
-    """iCalendar with VTIMEZONE blocks; UIDs are stable across exports of the plan."""
+    """iCalendar with VTIMEZONE blocks. Each screening keeps its UID when it moves, SEQUENCE
+    grows with each change, a cancelled screening partners were shown is STATUS:CANCELLED, and
+    screenings that break rules say so in their description."""
     plan = store.get(session, plan_id)
-    body = exports.ical(session, plan, venue_id=venue, partner_id=partner)
+    body = exports.ical(session, plan, reader, venue_id=venue, partner_id=partner)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -166,10 +253,12 @@ def export_ical(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **errors(404)},
 )
-def export_csv(session: SessionDep, user: PlanReader, plan_id: PathId) -> Response:
+def export_csv(session: SessionDep, user: PlanReader, reader: Reader, plan_id: PathId) -> Response:
+    """One row per screening: title (reader's language and original), venue, city, country,
+    day and time in the venue's zone, language, state and flags (pinned, breaks rules)."""
     plan = store.get(session, plan_id)
     return Response(
-        exports.csv(session, plan),
+        exports.csv(session, plan, reader),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.csv"'},
     )
@@ -186,9 +275,9 @@ def export_json(session: SessionDep, user: PlanReader, plan_id: PathId) -> Respo
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=errors(404))
-def read_plan(session: SessionDep, user: PlanReader, plan_id: PathId) -> PlanPublic:
+def read_plan(session: SessionDep, user: PlanReader, reader: Reader, plan_id: PathId) -> PlanPublic:
     """The plan with its inputs, the solver's figures, screenings and left-out reasons."""
-    return store.to_public(session, store.get(session, plan_id))
+    return store.to_public(session, store.get(session, plan_id), reader)
 
 
 @router.get("/plans/{plan_id}/readiness", response_model=ReadinessPublic, responses=errors(404))
@@ -198,15 +287,42 @@ def read_plan_readiness(session: SessionDep, user: PlanReader, plan_id: PathId) 
 
 @router.post("/plans/{plan_id}/edits", response_model=EditResult, responses=errors(404, 409))
 def edit_plan(
-    session: SessionDep, user: PlanWriter, plan_id: PathId, body: ScreeningEdit
+    session: SessionDep, user: PlanWriter, reader: Reader, plan_id: PathId, body: ScreeningEdit
 ) -> EditResult:
     """Move, add, cancel or pin a screening. An edit that breaks a rule is refused (422, with
     the reasons) unless `force` is true: then it is stored, flagged with the reasons."""
     plan = store.get(session, plan_id)
     violations = edits.apply(session, plan, body)
     return EditResult(
-        plan=store.to_public(session, plan), violations=store.violations_json(violations)
+        plan=store.to_public(session, plan, reader), violations=store.violations_json(violations)
     )
+
+
+@router.put("/plans/{plan_id}/copies", response_model=PlanPublic, responses=errors(404, 409))
+def set_copies(
+    session: SessionDep, user: PlanWriter, reader: Reader, plan_id: PathId, body: list[CopiesIn]
+) -> PlanPublic:
+    """Titles of the plan that travel as a limited number of copies (the whole list; [] for
+    none). The plan goes back to draft; plan again to apply it."""
+    plan = store.get(session, plan_id)
+    publishing.reopen(session, plan)
+    requests.replace_copies(session, plan, body)
+    session.commit()
+    return store.to_public(session, plan, reader)
+
+
+@router.put("/plans/{plan_id}/must-screen", response_model=PlanPublic, responses=errors(404, 409))
+def set_must_screen(
+    session: SessionDep, user: PlanWriter, reader: Reader, plan_id: PathId, body: list[MustScreenIn]
+) -> PlanPublic:
+    """Screenings the plan must include: a title in a country or at a venue, between dates when
+    given (the whole list; [] for none). The plan goes back to draft; plan again to apply it;
+    requests that cannot all hold are named in the left-out reasons."""
+    plan = store.get(session, plan_id)
+    publishing.reopen(session, plan)
+    requests.replace_requests(session, plan, body)
+    session.commit()
+    return store.to_public(session, plan, reader)
 
 
 @router.post(
@@ -219,15 +335,31 @@ def replan(session: SessionDep, user: PlanWriter, plan_id: PathId) -> Accepted:
     """Plan again from today's catalogue, keeping pinned and published screenings and as much
     of the current version as the objective allows (a job)."""
     plan = store.get(session, plan_id)
-    store.reopen(plan)
+    publishing.reopen(session, plan)
     job = planning.request(session, plan, user)
     return _accepted(session, plan_id, job.id or 0)
 
 
-@router.post("/plans/{plan_id}/status", response_model=PlanSummary, responses=errors(404, 409))
+@router.post(
+    "/plans/{plan_id}/status",
+    response_model=PlanSummary,
+    responses={
+        **errors(404),
+        409: {
+            "model": PublishRefusal | ErrorMessage,
+            "description": "The plan cannot go to that state, or publishing needs confirmation",
+        },
+    },
+)
 def change_status(
     session: SessionDep, user: PlanWriter, plan_id: PathId, body: PlanStatusChange
-) -> PlanSummary:
-    """Publish (partners then see the screenings at their venues), archive, or back to draft."""
-    plan = store.change_state(session, store.get(session, plan_id), body.state)
+) -> PlanSummary | JSONResponse:
+    """Publish (partners then see the screenings at their venues while the plan stays
+    published), archive, or back to draft (partners no longer see them). Publishing answers 409
+    with the screenings that break rules (send `confirm_forced`) and those booking a venue and
+    day another published plan holds (resolve them, or send `force`)."""
+    try:
+        plan = publishing.change_state(session, store.get(session, plan_id), body)
+    except publishing.PublishRefused as refused:
+        return JSONResponse(refused.refusal.model_dump(mode="json"), status_code=409)
     return store.summary(plan, store.counts(session, [plan_id]).get(plan_id, 0))

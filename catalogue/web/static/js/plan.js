@@ -33,16 +33,119 @@
   }
 
   const statusOutcome = summary.querySelector(".status-outcome");
+
+  function listOf(lines) {
+    const list = document.createElement("ul");
+    list.className = "violations";
+    for (const line of lines) {
+      const item = document.createElement("li");
+      item.className = "reason";
+      item.textContent = line;
+      list.appendChild(item);
+    }
+    return list;
+  }
+
+  // Publishing answers 409 with what to confirm first: screenings that break rules, and
+  // screenings booking a venue and day another published plan holds. Both are listed; the
+  // programmer publishes anyway with one more click, or goes back to change the plan.
+  function confirmPublish(refusal, body) {
+    const parts = [];
+    if (refusal.forced.length) {
+      const heading = document.createElement("p");
+      heading.textContent = text.confirmForced;
+      parts.push(heading, listOf(refusal.forced.map((s) =>
+        s.day + " · " + s.city + " · " + s.title + ": " +
+        s.violations.map((v) => v.detail).join("; "))));
+    }
+    if (refusal.clashes.length) {
+      const heading = document.createElement("p");
+      heading.textContent = text.clashes;
+      parts.push(heading, listOf(refusal.clashes.map((c) =>
+        c.day + " · " + c.venue + " · " + format(text.clashWith, { plan: c.other_plan }))));
+    }
+    const anyway = document.createElement("button");
+    anyway.type = "button";
+    anyway.className = "primary publish-anyway";
+    anyway.textContent = text.publishAnyway;
+    anyway.addEventListener("click", () => changeState(anyway, {
+      ...body, confirm_forced: refusal.forced.length > 0, force: refusal.clashes.length > 0,
+    }));
+    statusOutcome.className = "status-outcome message warn";
+    statusOutcome.replaceChildren(...parts, anyway);
+  }
+
+  async function changeState(button, body) {
+    button.disabled = true;
+    const response = await fetch("/plans/" + planId + "/status", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "X-CSRF-Token": window.catalogue.csrf, "Content-Type": "application/json",
+        Accept: "application/json" },
+    });
+    const data = await response.json().catch(() => null);
+    if (response.ok) { window.location.reload(); return; }
+    button.disabled = false;
+    if (response.status === 409 && data && Array.isArray(data.forced)) {
+      confirmPublish(data, body);
+      return;
+    }
+    statusOutcome.className = "status-outcome message error";
+    statusOutcome.textContent = (data && data.detail) || response.statusText;
+  }
+
   for (const button of summary.querySelectorAll("button.status")) {
-    button.addEventListener("click", async () => {
-      button.disabled = true;
+    button.addEventListener("click", () => changeState(button, { state: button.dataset.to }));
+  }
+
+  // Copies and required screenings: each change sends the whole list; "Plan again" applies them.
+  const inputs = document.getElementById("plan-inputs");
+  const inputsData = document.getElementById("plan-inputs-data");
+  if (inputs && inputsData) {
+    const current = JSON.parse(inputsData.textContent);
+    const inputsOutcome = inputs.querySelector(".inputs-outcome");
+    async function put(path, list) {
       try {
-        await api("POST", "/plans/" + planId + "/status", { state: button.dataset.to });
+        await api("PUT", "/plans/" + planId + "/" + path, list);
         window.location.reload();
       } catch (error) {
-        statusOutcome.className = "status-outcome message error";
-        statusOutcome.textContent = error.message;
-        button.disabled = false;
+        inputsOutcome.className = "inputs-outcome message error";
+        inputsOutcome.textContent = error.message;
+      }
+    }
+    inputs.querySelector("form.add-copies").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const titleId = Number(event.target.title_id.value);
+      const others = current.copies.filter((c) => c.title_id !== titleId);
+      put("copies", [...others, { title_id: titleId, count: Number(event.target.count.value) }]);
+    });
+    inputs.querySelector("form.add-request").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const f = event.target;
+      const request = { title_id: Number(f.title_id.value), earliest: f.earliest.value || null,
+        latest: f.latest.value || null };
+      const [kind, value] = f.where.value.split(":");
+      if (kind === "country") request.country = value;
+      if (kind === "venue") request.venue_id = Number(value);
+      put("must-screen", [...current.must_screen, request]);
+    });
+    inputs.querySelectorAll("button.remove-copies").forEach((button) => {
+      const titleId = Number(button.closest("li").dataset.titleId);
+      button.addEventListener("click", () =>
+        put("copies", current.copies.filter((c) => c.title_id !== titleId)));
+    });
+    inputs.querySelectorAll("button.remove-request").forEach((button, index) => {
+      button.addEventListener("click", () =>
+        put("must-screen", current.must_screen.filter((_, i) => i !== index)));
+    });
+    inputs.querySelector("button.replan").addEventListener("click", async (event) => {
+      event.target.disabled = true;
+      try {
+        await api("POST", "/plans/" + planId + "/replan");
+        window.location.reload();
+      } catch (error) {
+        inputsOutcome.className = "inputs-outcome message error";
+        inputsOutcome.textContent = error.message;
+        event.target.disabled = false;
       }
     });
   }
@@ -94,8 +197,7 @@
   // Send force=true ..."; each becomes a line here.
   function reasons(detail) {
     const match = /^edit refused: (.*?)\. Send force=true/s.exec(detail);
-    const lines = match ? match[1].split("; ") : [detail];
-    return lines.map((line) => line.replace(/^(\w+): \1: /, "$1: "));
+    return match ? match[1].split("; ") : [detail];
   }
 
   function report(className, heading, lines) {

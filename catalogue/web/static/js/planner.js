@@ -31,7 +31,7 @@
       box.querySelector("progress").value = j.progress;
       box.querySelector(".percent").textContent = percent.format(j.progress / 100);
       box.querySelector(".job-message").textContent = (text.statuses[j.status] || j.status) +
-        (j.message ? " · " + j.message : "");
+        (j.message ? " · " + (text.jobMessages[j.message] || j.message) : "");
     };
     show(job);
     const events = new EventSource("/jobs/" + job.id + "/events");
