@@ -8,6 +8,14 @@ settings (the default ladder: x264 veryfast, 4 s closed GOPs), and printed as ra
 time and of CPU time (this process and its children: FFmpeg, ffprobe). On a shared machine the CPU
 ratios are the stable ones; the load average is printed so a reader can judge the wall-clock ones.
 Targets: single-pass <= 0.75x per-rung; project overhead <= 5 %.
+
+Issue 15 adds: an in-spec master's ladder (H.264 1080p25, one closed GOP per segment, under the
+top rung's cap) with the top rung and delivery picture packaged / with every output encoded
+(target <= 0.6), VMAF scoring of every rung on the sampled windows as a share of the whole
+transcode's time (target <= 10 %), and per-title encoding: the ladder's video bytes with each
+rung's target set to the VMAF the fixed ladder measured, over the fixed ladder's bytes, on a
+grainy and a clean (cartoon-like) master (target <= 0.8). `--renditions-only` prints only these
+(`--figures vmaf,in-spec,per-title` chooses among them).
 """
 
 from __future__ import annotations
@@ -23,20 +31,23 @@ from dataclasses import replace
 from pathlib import Path
 
 from transcoder.config import TranscoderConfig
-from transcoder.ladder import RenditionPlan, build_graph, plan_renditions
-from transcoder.pipeline import audio_tracks, source_picture, transcode
+from transcoder.inspec import gop_facts, packaging_refusals
+from transcoder.ladder import RenditionPlan, build_graph, plan_renditions, rung_dir
+from transcoder.pipeline import LadderOutput, audio_tracks, source_picture, transcode
 from transcoder.probe import probe
 from transcoder.profiles import DEFAULT_LADDER
+from transcoder.quality import measure_vmaf
 from transcoder.run import run_ffmpeg
 
-CFG = TranscoderConfig()
+# VMAF is timed on its own (it is not among the commands `bare_replay` runs again).
+CFG = TranscoderConfig(measure_quality=False)
 LADDER = DEFAULT_LADDER
 
 
-def make_master(path: Path, seconds: float) -> Path:
-    """A 1080p25 master with detail and motion, and a stereo programme tone."""
+def make_master(path: Path, seconds: float, *, grain: bool = True) -> Path:
+    """A 1080p25 master with detail and motion (and film grain), and a stereo programme tone."""
     video = f"testsrc2=size=1920x1080:rate=25:duration={seconds}"
-    noise = f"{video},noise=alls=6:allf=t"
+    noise = f"{video},noise=alls=6:allf=t" if grain else video
     tone = f"sine=frequency=440:sample_rate=48000:duration={seconds}"
     run_ffmpeg(
         CFG,
@@ -47,6 +58,77 @@ def make_master(path: Path, seconds: float) -> Path:
         own_inputs=[noise, tone],
     )  # fmt: skip
     return path
+
+
+def make_in_spec_master(path: Path, seconds: float) -> Path:
+    """A master already in the top rung's spec: H.264 High 1080p25, closed GOPs of exactly one
+    4 s segment, no scene-cut keyframes, capped below the 1080p rung's 5500 kbit/s."""
+    video = f"testsrc2=size=1920x1080:rate=25:duration={seconds},noise=alls=6:allf=t"
+    gop = str(25 * LADDER.segment_seconds)
+    run_ffmpeg(
+        CFG,
+        ["-f", "lavfi", "-i", video, "-c:v", "libx264", "-preset", "veryfast",
+         "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", gop, "-keyint_min", gop,
+         "-sc_threshold", "0", "-flags", "+cgop", "-b:v", "4000k", "-maxrate", "4000k",
+         "-bufsize", "4000k", "-y", str(path)],
+        inputs=[],
+        own_inputs=[video],
+    )  # fmt: skip
+    return path
+
+
+def in_spec_ratio(root: Path, seconds: float) -> tuple[float, float]:
+    """Wall and CPU of the in-spec master's ladder (HLS rungs and delivery picture) packaged
+    over the same ladder encoded, after checking the pipeline's rules do allow packaging."""
+    master = make_in_spec_master(root / "in_spec_1080p25.mp4", seconds)
+    info = probe(CFG, master)
+    assert info.video is not None
+    plan = replace(plan_renditions(source_picture(info.video), (), LADDER), audio=())
+    top = plan.rungs[0]
+    refusals = packaging_refusals(
+        info.video, gop_facts(CFG, master, info.video), size=(top.width, top.height),
+        frame_rate=plan.frame_rate, gop_frames=plan.gop_frames,
+        max_kbps=top.rung.maxrate_kbps, first_video=True,
+    )  # fmt: skip
+    assert not refusals, refusals
+    packaged = replace(plan, package_top=True, package_delivery=True)
+    clocks = []
+    for name, chosen in (("packaged", packaged), ("encoded", plan)):
+        graph = build_graph(master, chosen, LADDER, root / name)
+        with Clock() as clock:
+            run_ffmpeg(CFG, graph, inputs=[master])
+        clocks.append(clock)
+    return clocks[0].wall / clocks[1].wall, clocks[0].cpu / clocks[1].cpu
+
+
+def video_bytes(result: LadderOutput) -> int:
+    rungs = {q.folder for q in result.quality}
+    return sum(f.size for f in result.files if f.path.split("/")[0] in rungs)
+
+
+def mean_vmaf(result: LadderOutput) -> float:
+    return sum(q.vmaf_mean for q in result.quality) / len(result.quality)
+
+
+def per_title_rows(root: Path, seconds: float) -> list[tuple[str, int, int, float, float]]:
+    """Per master: fixed bytes, per-title bytes, and both ladders' mean VMAF, the per-title
+    targets being the VMAF each rung of the fixed ladder measured (equal quality)."""
+    measured = replace(CFG, measure_quality=True)
+    rows = []
+    for name, grain in (("grainy", True), ("clean", False)):
+        master = make_master(root / f"{name}.mp4", seconds, grain=grain)
+        fixed = transcode(measured, master, root / f"{name}_fixed", LADDER)
+        targets = {q.folder: q.vmaf_mean for q in fixed.quality}
+        tuned_ladder = replace(
+            LADDER,
+            per_title=True,
+            rungs=tuple(replace(r, target_vmaf=targets.get(r.name, 1.0)) for r in LADDER.rungs),
+        )
+        tuned = transcode(measured, master, root / f"{name}_tuned", tuned_ladder)
+        rows.append(
+            (name, video_bytes(fixed), video_bytes(tuned), mean_vmaf(fixed), mean_vmaf(tuned))
+        )
+    return rows
 
 
 class Clock:
@@ -93,16 +175,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--renditions-only", action="store_true")
+    parser.add_argument(
+        "--figures", default="vmaf,in-spec,per-title", help="with --renditions-only: which"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ladder_bench.") as tmp:
         root = Path(tmp)
+        if options.renditions_only:
+            renditions_figures(root, options.seconds, set(options.figures.split(",")))
+            return
         master = make_master(root / "master_1080p25.mp4", options.seconds)
         info = probe(CFG, master)
         assert info.video is not None
         plan = plan_renditions(source_picture(info.video), audio_tracks(info), LADDER)
         picture_only = replace(plan, audio=())
         rows: dict[str, list[Clock]] = {
-            k: [] for k in ("single", "per_rung", "top", "full", "bare")
+            k: [] for k in ("single", "per_rung", "top", "full", "vmaf", "bare")
         }
         load_before = os.getloadavg()[0]
         for n in range(options.repeat):
@@ -121,6 +210,10 @@ def main() -> None:
             with Clock() as full:
                 result = transcode(CFG, master, root / f"full{n}", LADDER)
             rows["full"].append(full)
+            with Clock() as scoring:
+                folders = [rung_dir(p) for p in plan.rungs]
+                measure_vmaf(CFG, master, result.directory, plan, folders)
+            rows["vmaf"].append(scoring)
             rows["bare"].append(bare_replay(result.commands, root / f"full{n}"))
         wall = {k: min(c.wall for c in v) for k, v in rows.items()}
         cpu = {k: min(c.cpu for c in v) for k, v in rows.items()}
@@ -136,9 +229,44 @@ def main() -> None:
             ("single-pass / top rung only", "single", "top"),
             ("per-rung / top rung only", "per_rung", "top"),
             ("transcode / bare commands", "full", "bare"),
+            ("VMAF scoring / transcode", "vmaf", "full"),
         ):
             print(f"{label:28s} {wall[a] / wall[b]:6.3f} {cpu[a] / cpu[b]:6.3f}")
-        print("targets: single-pass / per-rung <= 0.75; transcode / bare commands <= 1.05")
+        print("targets: single-pass / per-rung <= 0.75; transcode / bare commands <= 1.05; "
+              "VMAF scoring / transcode <= 0.10")  # fmt: skip
+        renditions_figures(root, options.seconds, {"in-spec", "per-title"})
+
+
+def renditions_figures(root: Path, seconds: float, figures: set[str]) -> None:
+    """The issue 15 figures named in ``figures`` (the VMAF share is also in the main table)."""
+    if "vmaf" in figures:
+        master = make_master(root / "vmaf_master.mp4", seconds)
+        with Clock() as full:
+            result = transcode(CFG, master, root / "vmaf_full", LADDER)
+        info = probe(CFG, master)
+        assert info.video is not None
+        plan = plan_renditions(source_picture(info.video), audio_tracks(info), LADDER)
+        with Clock() as scoring:
+            measure_vmaf(CFG, master, result.directory, plan, [rung_dir(p) for p in plan.rungs])
+        share = (scoring.wall / full.wall, scoring.cpu / full.cpu)
+        print(f"{'VMAF scoring / transcode':28s} {share[0]:6.3f} {share[1]:6.3f}  (target <= 0.10)")
+    if "in-spec" in figures:
+        packaged = in_spec_ratio(root, seconds)
+        print(
+            f"{'in-spec packaged / encoded':28s} {packaged[0]:6.3f} {packaged[1]:6.3f}"
+            "  (target <= 0.6)"
+        )
+    if "per-title" not in figures:
+        return
+    rows = per_title_rows(root, seconds)
+    print(f"{'per-title':10s} {'fixed B':>10s} {'tuned B':>10s} {'ratio':>6s} "
+          f"{'VMAF fixed':>10s} {'VMAF tuned':>10s}")  # fmt: skip
+    for name, fixed, tuned, v_fixed, v_tuned in rows:
+        print(
+            f"{name:10s} {fixed:10d} {tuned:10d} {tuned / fixed:6.3f} {v_fixed:10.2f} {v_tuned:10.2f}"
+        )
+    total = sum(r[2] for r in rows) / sum(r[1] for r in rows)
+    print(f"{'per-title bytes / fixed bytes at equal mean VMAF':50s} {total:6.3f}  (target <= 0.8)")
 
 
 if __name__ == "__main__":

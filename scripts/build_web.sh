@@ -16,10 +16,13 @@ cp $modules/hls.js/dist/hls.min.js "$VENDOR/hls.min.js"
 cp $modules/hls.js/LICENSE "$VENDOR/hls.js.LICENSE"
 cp $modules/tus-js-client/dist/tus.min.js "$VENDOR/tus.min.js"
 cp $modules/tus-js-client/LICENSE "$VENDOR/tus-js-client.LICENSE"
+# The player alone (no DRM, MSS or reporting modules): the DASH twin of hls.js.
+cp $modules/dashjs/dist/modern/umd/dash.mediaplayer.min.js "$VENDOR/dash.mediaplayer.min.js"
+cp $modules/dashjs/LICENSE.md "$VENDOR/dashjs.LICENSE"
 node -e '
   const lock = require("./'$WEB'/frontend/package-lock.json");
   const out = {};
-  for (const name of ["hls.js", "tus-js-client"]) {
+  for (const name of ["hls.js", "tus-js-client", "dashjs"]) {
     const p = lock.packages["node_modules/" + name];
     out[name] = {version: p.version, integrity: p.integrity, resolved: p.resolved};
   }

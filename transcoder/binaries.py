@@ -31,6 +31,17 @@ def ffprobe_path(cfg: TranscoderConfig) -> str:
     return _find("ffprobe", cfg.ffprobe_path, sibling_of=cfg.ffmpeg_path)
 
 
+def quality_ffmpeg_path(cfg: TranscoderConfig) -> str:
+    """The FFmpeg that measures quality (VMAF): the configured one, else imageio-ffmpeg's static
+    build (it has libvmaf and its models; Debian's 5.1 has no libvmaf). It only ever reads our
+    own renditions and a master the product's FFmpeg has already probed and transcoded."""
+    if cfg.quality_ffmpeg_path:
+        return _find("ffmpeg", cfg.quality_ffmpeg_path, sibling_of=None)
+    import imageio_ffmpeg  # a dependency, imported where used: only measuring needs it
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
 def _find(name: str, explicit: str | None, *, sibling_of: str | None) -> str:
     if explicit:
         # A configured path is a decision: never silently fall back to another build.

@@ -35,6 +35,10 @@ class TranscoderConfig:
     """Explicit ffmpeg binary; None: `ffmpeg` on PATH (the system's package)."""
     ffprobe_path: str | None = None
     """Explicit ffprobe binary; None: beside an explicit ffmpeg, then PATH."""
+    quality_ffmpeg_path: str | None = None
+    """An ffmpeg with libvmaf, only for measuring quality; None: imageio-ffmpeg's build."""
+    measure_quality: bool = True
+    """Score every rung with VMAF on a sample of the title (`transcoder.quality`)."""
 
     accepted_formats: tuple[str, ...] = DEFAULT_ACCEPTED_FORMATS
     """Demuxers allowed for user media (FFmpeg `-format_whitelist`)."""

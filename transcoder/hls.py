@@ -50,6 +50,8 @@ class Variant:
     frame_rate: float
     audio_group: str | None = None
     subtitle_group: str | None = None
+    video_range: str | None = None
+    """"SDR", "PQ" or "HLG" (VIDEO-RANGE); None leaves the attribute out (SDR)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def write_master_playlist(
             f"RESOLUTION={v.width}x{v.height}",
             f"FRAME-RATE={v.frame_rate:.3f}",
         ]
+        if v.video_range is not None:
+            attrs.append(f"VIDEO-RANGE={v.video_range}")
         if v.audio_group is not None:
             attrs.append(f"AUDIO={_quoted(v.audio_group)}")
         if v.subtitle_group is not None:
@@ -136,6 +140,24 @@ def avc1_codec(init_segment: bytes) -> str:
     if at < 0 or len(record) < 4 or record[0] != 1:
         raise PlaylistError("no AVC decoder configuration record (avcC) in the init segment")
     return f"avc1.{record[1]:02x}{record[2]:02x}{record[3]:02x}"
+
+
+def hvc1_codec(init_segment: bytes) -> str:
+    """RFC 6381 ``hvc1.P.C.TL.B...`` (ISO/IEC 14496-15 annex E) from the hvcC box of an init
+    segment: profile, compatibility flags (bit-reversed), tier and level, constraint bytes."""
+    at = init_segment.find(b"hvcC")
+    record = init_segment[at + 4 : at + 17]
+    if at < 0 or len(record) < 13 or record[0] != 1:
+        raise PlaylistError("no HEVC decoder configuration record (hvcC) in the init segment")
+    space = "" if not record[1] >> 6 else "ABC"[(record[1] >> 6) - 1]
+    tier = "H" if record[1] & 0x20 else "L"
+    profile = record[1] & 0x1F
+    compatibility = int(f"{int.from_bytes(record[2:6], 'big'):032b}"[::-1], 2)
+    constraints = list(record[6:12])
+    while constraints and constraints[-1] == 0:
+        constraints.pop()
+    parts = [f"hvc1.{space}{profile}", f"{compatibility:X}", f"{tier}{record[12]}"]
+    return ".".join(parts + [f"{b:X}" for b in constraints])
 
 
 # ffprobe's AAC profile names -> MPEG-4 audio object type.

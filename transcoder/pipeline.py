@@ -13,7 +13,7 @@ import hashlib
 import shutil
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,35 +24,45 @@ from babel import Locale, UnknownLocaleError
 
 from transcoder.chunks import CHUNKS_DIR, transcode_chunked
 from transcoder.config import TranscoderConfig
-from transcoder.errors import FFmpegFailed, MediaCancelled, MediaRejected
+from transcoder.dash import DashAdaptationSet, DashRepresentation, track_timeline, write_mpd
+from transcoder.errors import BinaryNotFound, FFmpegFailed, MediaCancelled, MediaRejected
 from transcoder.hls import (
     AudioRendition,
     Bitrate,
     Variant,
     avc1_codec,
+    hvc1_codec,
     measure_media_playlist,
     mp4a_codec,
     write_master_playlist,
 )
+from transcoder.inspec import gop_facts, packaging_refusals
 from transcoder.ladder import (
+    DASH_MANIFEST,
     DELIVERY_AUDIO,
     DELIVERY_VIDEO,
+    HDR_TRANSFERS,
     INIT_SEGMENT,
     MASTER_PLAYLIST,
     MEDIA_PLAYLIST,
     AudioTrack,
     LoudnormPass,
+    PlannedRung,
     RenditionPlan,
     SourcePicture,
     audio_dir,
     build_graph,
+    delivery_maxrate_kbps,
+    hdr_rung_dir,
     plan_renditions,
     rung_dir,
 )
 from transcoder.loudness import Loudness, first_pass, measure_output
 from transcoder.mp4 import is_faststart
+from transcoder.pertitle import per_title_plan, probe_points
 from transcoder.probe import MediaInfo, VideoStream, probe
 from transcoder.profiles import DEFAULT_LADDER, Ladder
+from transcoder.quality import RungQuality, measure_vmaf
 from transcoder.run import CancelCheck, ProgressCallback, run_ffmpeg, run_ffprobe
 from transcoder.thumbnails import make_poster, make_storyboard
 
@@ -84,9 +94,13 @@ class ProbedRendition:
     width: int | None = None
     height: int | None = None
     frame_rate: Fraction | None = None
+    color_transfer: str | None = None
     audio_codec: str | None = None
     audio_profile: str | None = None
     audio_tracks: int = 0
+    audio_channels: int | None = None
+    """Of the first sound track, from its decoder configuration (the MP4 sample entry's own
+    channel count says 2 even for mono AAC)."""
     language: str | None = None
 
 
@@ -94,6 +108,8 @@ class ProbedRendition:
 class LadderOutput:
     directory: Path
     master_playlist: str
+    dash_manifest: str
+    """The MPEG-DASH manifest over the same segments as the HLS master playlist."""
     files: tuple[OutputFile, ...]
     variants: tuple[Variant, ...]
     audio_renditions: tuple[AudioRendition, ...]
@@ -111,6 +127,15 @@ class LadderOutput:
     duration: float
     commands: tuple[tuple[str, ...], ...]
     """Every FFmpeg command run, in order (for audit, and the overhead benchmark)."""
+    packaged: tuple[str, ...] = ()
+    """Outputs whose picture is the master's own, stream-copied: the top rung's directory name
+    and/or the delivery MP4's path."""
+    packaging_refusals: tuple[str, ...] = ()
+    """Why the top rung was encoded rather than packaged (empty when packaged)."""
+    quality: tuple[RungQuality, ...] = ()
+    """VMAF of each H.264 rung against the master, on sampled windows (empty: not measured)."""
+    quality_error: str | None = None
+    """Why scoring failed: a good ladder is still published, unscored."""
 
 
 def source_picture(video: VideoStream) -> SourcePicture:
@@ -126,13 +151,19 @@ def source_picture(video: VideoStream) -> SourcePicture:
         rotation=video.rotation,
         frame_rate=rate,
         interlaced=video.interlaced,
-        hdr=video.hdr is not None,
+        hdr=video.hdr,
     )
 
 
 def audio_tracks(info: MediaInfo) -> tuple[AudioTrack, ...]:
     return tuple(
-        AudioTrack(position=n, language=s.language, channels=s.channels, title=s.title)
+        AudioTrack(
+            position=n,
+            language=s.language,
+            channels=s.channels,
+            title=s.title,
+            layout=s.channel_layout,
+        )
         for n, s in enumerate(info.audio_streams)
     )
 
@@ -248,6 +279,14 @@ def _produce(
     info = probe(cfg, master, cancel=cancel)
     video, duration = _checked_source(cfg, info)
     plan = plan_renditions(source_picture(video), audio_tracks(info), ladder)
+    refusals: tuple[str, ...] = ("chunked encoding encodes every rung",)
+    if chunk_seconds is None or duration <= chunk_seconds:
+        plan, refusals = _packaging(cfg, master, info, video, plan, ladder, cancel)
+    else:
+        plan = replace(plan, hdr_rungs=())  # chunks are H.264 only: HDR masters get SDR
+    if ladder.per_title:
+        points = probe_points(cfg, master, plan, ladder, duration, cancel=cancel)
+        plan = per_title_plan(plan, points)
     commands: list[tuple[str, ...]] = []
 
     source_loudness, loudnorm = _loudness_first_pass(
@@ -278,13 +317,27 @@ def _produce(
     output_loudness = None
     if plan.audio:
         output_loudness = measure_output(cfg, work / DELIVERY_AUDIO, cancel=cancel)
+    quality: tuple[RungQuality, ...] = ()
+    quality_error = None
+    if cfg.measure_quality:
+        folders = [rung_dir(p) for p in plan.rungs]
+        try:
+            quality = measure_vmaf(cfg, master, work, plan, folders, cancel=cancel)
+        except (FFmpegFailed, BinaryNotFound) as exc:
+            quality_error = str(exc)
     variants, audio = _playlist_entries(work, plan, renditions)
+    mpd = write_mpd(
+        _dash_adaptation_sets(work, variants, audio),
+        duration=duration, min_buffer=2 * plan.segment_seconds,
+    )  # fmt: skip
+    (work / DASH_MANIFEST).write_text(mpd, encoding="utf-8")
     # Written last: a reader who finds the master playlist finds everything it names.
     (work / MASTER_PLAYLIST).write_text(write_master_playlist(variants, audio), encoding="utf-8")
     verify(1.0)
     return LadderOutput(
         directory=work,
         master_playlist=MASTER_PLAYLIST,
+        dash_manifest=DASH_MANIFEST,
         files=_inventory(work),
         variants=variants,
         audio_renditions=audio,
@@ -298,7 +351,45 @@ def _produce(
         output_loudness=output_loudness,
         duration=duration,
         commands=tuple(commands),
+        packaged=(
+            *([rung_dir(plan.rungs[0])] if plan.package_top else []),
+            *([DELIVERY_VIDEO] if plan.package_delivery else []),
+        ),
+        packaging_refusals=refusals,
+        quality=quality,
+        quality_error=quality_error,
     )
+
+
+def _packaging(
+    cfg: TranscoderConfig,
+    master: Path,
+    info: MediaInfo,
+    video: VideoStream,
+    plan: RenditionPlan,
+    ladder: Ladder,
+    cancel: CancelCheck | None,
+) -> tuple[RenditionPlan, tuple[str, ...]]:
+    """The plan with the top rung (and the delivery picture, when it has the same size and
+    the master fits its cap) packaged from a master already in spec, and why not if not."""
+    top = plan.rungs[0]
+    first = next(s for s in info.streams if isinstance(s, VideoStream))
+    facts = gop_facts(cfg, master, video, cancel=cancel)
+
+    def refusals(size: tuple[int, int], max_kbps: int) -> tuple[str, ...]:
+        return tuple(
+            packaging_refusals(
+                video, facts, size=size, frame_rate=plan.frame_rate,
+                gop_frames=plan.gop_frames, max_kbps=max_kbps, first_video=first is video,
+            )
+        )  # fmt: skip
+
+    top_refusals = refusals((top.width, top.height), top.rung.maxrate_kbps)
+    if top_refusals:
+        return plan, top_refusals
+    delivery_size = (plan.delivery_width, plan.delivery_height)
+    delivery = not refusals(delivery_size, delivery_maxrate_kbps(ladder))
+    return replace(plan, package_top=True, package_delivery=delivery), ()
 
 
 def _encode(
@@ -358,13 +449,21 @@ def _expected_durations(info: MediaInfo, plan: RenditionPlan) -> dict[str, float
     whole = info.duration or 0.0
     video = info.video.duration if info.video is not None and info.video.duration else whole
     sounds = [s.duration or whole for s in info.audio_streams]
-    expected = {f"{rung_dir(p)}/{MEDIA_PLAYLIST}": video for p in plan.rungs}
-    for track in plan.audio:
-        expected[f"{audio_dir(track)}/{MEDIA_PLAYLIST}"] = sounds[track.position]
+    expected = {f"{folder}/{MEDIA_PLAYLIST}": video for _, folder in _video_folders(plan)}
+    for output in plan.sound:
+        expected[f"{audio_dir(output)}/{MEDIA_PLAYLIST}"] = sounds[output.track.position]
     expected[DELIVERY_VIDEO] = max([video, *sounds])
     if sounds:
         expected[DELIVERY_AUDIO] = sounds[0]
     return expected
+
+
+def _video_folders(plan: RenditionPlan) -> list[tuple[PlannedRung, str]]:
+    """Every video rendition with its folder: the H.264 rungs, then the HDR HEVC ones."""
+    return [
+        *((p, rung_dir(p)) for p in plan.rungs),
+        *((p, hdr_rung_dir(p)) for p in plan.hdr_rungs),
+    ]
 
 
 def _probe_outputs(
@@ -378,14 +477,17 @@ def _probe_outputs(
     # One frame of slack per side plus AAC priming; a rendition shorter than that lost media.
     tolerance = max(2 / float(plan.frame_rate) + 0.1, plan.segment_seconds * 0.05)
     found = []
-    for planned in plan.rungs:
-        path = f"{rung_dir(planned)}/{MEDIA_PLAYLIST}"
+    hdr = {hdr_rung_dir(p) for p in plan.hdr_rungs}
+    for planned, folder in _video_folders(plan):
+        path = f"{folder}/{MEDIA_PLAYLIST}"
         facts = _probe(cfg, work, path, "hls-video", _HLS_FORMATS, cancel)
         if (facts.width, facts.height) != (planned.width, planned.height):
             raise FFmpegFailed(f"{path} is {facts.width}x{facts.height}, not as planned")
+        if folder in hdr and facts.color_transfer != HDR_TRANSFERS[plan.hdr or ""]:
+            raise FFmpegFailed(f"{path} lost its HDR transfer ({facts.color_transfer})")
         found.append(facts)
-    for track in plan.audio:
-        path = f"{audio_dir(track)}/{MEDIA_PLAYLIST}"
+    for output in plan.sound:
+        path = f"{audio_dir(output)}/{MEDIA_PLAYLIST}"
         found.append(_probe(cfg, work, path, "hls-audio", _HLS_FORMATS, cancel))
     found.append(_probe(cfg, work, DELIVERY_VIDEO, "mp4", _MP4_FORMATS, cancel))
     if plan.audio:
@@ -398,7 +500,7 @@ def _probe_outputs(
                 f"{facts.path} lasts {facts.duration:.3f} s, its source {expected[facts.path]:.3f} s"
             )
     delivery = found[-2] if plan.audio else found[-1]
-    if delivery.audio_tracks != len(plan.audio):
+    if delivery.audio_tracks != len(plan.sound):
         raise FFmpegFailed(f"{DELIVERY_VIDEO} lost sound tracks")
     for name in (DELIVERY_VIDEO, DELIVERY_AUDIO if plan.audio else None):
         if name is not None and not is_faststart(work / name):
@@ -435,12 +537,14 @@ def _probe(
             width=int(v.get("width", 0)),
             height=int(v.get("height", 0)),
             frame_rate=Fraction(int(num), int(den or 1)) if num.isdigit() else None,
+            color_transfer=v.get("color_transfer"),
         )
     if audios:
         language = (audios[0].get("tags") or {}).get("language")
         facts.update(
             audio_codec=audios[0].get("codec_name"),
             audio_profile=audios[0].get("profile"),
+            audio_channels=audios[0].get("channels"),
             language=language,
         )
     try:
@@ -479,8 +583,9 @@ def _playlist_entries(
     audio_rate = Bitrate(0, 0)
     audio_codec: str | None = None
     names: set[str] = set()
-    for n, track in enumerate(plan.audio):
-        path = f"{audio_dir(track)}/{MEDIA_PLAYLIST}"
+    for n, output in enumerate(plan.sound):
+        track = output.track
+        path = f"{audio_dir(output)}/{MEDIA_PLAYLIST}"
         facts = by_path[path]
         measured = measure_media_playlist(work / path)
         audio_rate = Bitrate(
@@ -490,26 +595,34 @@ def _playlist_entries(
         # Titles come from the uploaded file: no quotes or line breaks in a playlist attribute.
         title = " ".join((track.title or "").replace('"', "'").split())
         name = title or language_name(track.language, track.position)
+        if output.surround:
+            name = f"{name} 5.1"
         if name in names:
             name = f"{name} ({track.position + 1})"
         names.add(name)
+        if facts.audio_channels != output.channels:
+            raise FFmpegFailed(f"{path} has {facts.audio_channels} channels, not {output.channels}")
         audio.append(
             AudioRendition(
                 group_id=AUDIO_GROUP,
                 name=name,
                 language=hls_language(track.language),
                 uri=path,
-                channels=_output_channels(work / path),
+                channels=output.channels,
                 default=n == 0,
             )
         )
     variants = []
-    for planned in plan.rungs:
-        path = f"{rung_dir(planned)}/{MEDIA_PLAYLIST}"
+    hdr = {hdr_rung_dir(p) for p in plan.hdr_rungs}
+    for planned, folder in _video_folders(plan):
+        path = f"{folder}/{MEDIA_PLAYLIST}"
         facts = by_path[path]
         rate = measure_media_playlist(work / path) + audio_rate
-        init = (work / rung_dir(planned) / INIT_SEGMENT).read_bytes()
-        codecs = (avc1_codec(init), *([audio_codec] if audio_codec else []))
+        init = (work / folder / INIT_SEGMENT).read_bytes()
+        video_codec = hvc1_codec(init) if folder in hdr else avc1_codec(init)
+        codecs = (video_codec, *([audio_codec] if audio_codec else []))
+        # Marked only in an HDR master's playlist, where players must tell the ladders apart.
+        video_range = (plan.hdr if folder in hdr else "SDR") if plan.hdr_rungs else None
         variants.append(
             Variant(
                 uri=path,
@@ -520,20 +633,50 @@ def _playlist_entries(
                 height=facts.height or planned.height,
                 frame_rate=float(facts.frame_rate or plan.frame_rate),
                 audio_group=AUDIO_GROUP if audio else None,
+                video_range=video_range,
             )
         )
     return tuple(variants), tuple(audio)
 
 
-def _output_channels(playlist: Path) -> int:
-    """Channel count of the AAC sample entry in the rendition's init segment: what players see."""
-    init = playlist.parent / INIT_SEGMENT
-    data = init.read_bytes()
-    at = data.find(b"mp4a")
-    if at < 0 or len(data) < at + 28:
-        raise FFmpegFailed(f"{init} holds no AAC sample entry")
-    # AudioSampleEntry: 6 reserved + 2 index + 8 reserved, then channelcount (u16).
-    return int.from_bytes(data[at + 4 + 16 : at + 4 + 18], "big")
+# CICP transfer characteristics (ISO/IEC 23091-2) for DASH's HDR signalling.
+DASH_TRANSFERS = {"PQ": 16, "HLG": 18}
+
+
+def _dash_adaptation_sets(
+    work: Path, variants: tuple[Variant, ...], audio: tuple[AudioRendition, ...]
+) -> list[DashAdaptationSet]:
+    """One video set of the H.264 rungs (and one of an HDR master's HEVC rungs); one audio set
+    per audio rendition (a player must not switch between languages or between stereo and 5.1
+    by bandwidth)."""
+
+    def representation(uri: str, codecs: str, **extra: Any) -> DashRepresentation:
+        directory = uri.rsplit("/", 1)[0]
+        return DashRepresentation(
+            id=directory, directory=directory, codecs=codecs,
+            bandwidth=measure_media_playlist(work / uri).peak,
+            timeline=track_timeline(work / uri), **extra,
+        )  # fmt: skip
+
+    def ladder(video_range: str | None) -> tuple[DashRepresentation, ...]:
+        return tuple(
+            representation(
+                v.uri, v.codecs[0], width=v.width, height=v.height, frame_rate=v.frame_rate
+            )
+            for v in variants
+            if v.video_range in (video_range, None)
+        )
+
+    sets = [DashAdaptationSet("video", ladder("SDR"))]
+    ranges = {r for v in variants if (r := v.video_range) is not None and r != "SDR"}
+    sets += [
+        DashAdaptationSet("video", ladder(r), transfer=DASH_TRANSFERS[r]) for r in sorted(ranges)
+    ]
+    audio_codec = variants[0].codecs[-1] if audio else ""
+    for a in audio:
+        rep = representation(a.uri, audio_codec, channels=a.channels)
+        sets.append(DashAdaptationSet("audio", (rep,), a.language, a.name, main=a.default))
+    return sets
 
 
 def _inventory(root: Path) -> tuple[OutputFile, ...]:

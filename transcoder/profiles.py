@@ -26,6 +26,9 @@ class Rung:
     maxrate_kbps: int
     bufsize_kbps: int
     h264_profile: str = "high"
+    target_vmaf: float | None = None
+    """Per-title encoding's quality target for this rung: VMAF against the master, scored at
+    the top rung's size. The bitrates above are then caps, never exceeded."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class AudioProfile:
     kbps: int = 128
     sample_rate: int = 48000
     channels: int = 2
+    """The main form of every track: 2 (stereo, mono dialogue staying mono) or 1 (all mono)."""
+    surround_kbps: int = 384
+    """The 5.1 rendition of a surround master (AAC-LC, six channels)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class DeliveryProfile:
     video_kbps: int = 8000
     audio_kbps: int = 192
     h264_profile: str = "high"
+    surround_kbps: int = 512
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,9 @@ class Ladder:
     loudness: LoudnessTarget = BROADCAST_LOUDNESS
     delivery: DeliveryProfile = field(default_factory=DeliveryProfile)
     storyboard: StoryboardProfile = field(default_factory=StoryboardProfile)
+    per_title: bool = False
+    """Choose each rung's bitrate for its `target_vmaf` from quick probe encodes of sampled
+    windows (`transcoder.pertitle`), capped at the rung's own bitrates."""
 
     def __post_init__(self) -> None:
         validate_ladder(self)
@@ -107,6 +117,10 @@ def validate_ladder(ladder: Ladder) -> None:
                 f"rung {rung.name}: need 0 < video_kbps <= maxrate_kbps <= bufsize_kbps"
             )
         _check_h264_profile(rung.h264_profile)
+        if rung.target_vmaf is not None and not 0 < rung.target_vmaf <= 100:
+            raise ProfileError(f"rung {rung.name}: target_vmaf must be in (0, 100]")
+    if ladder.per_title and any(r.target_vmaf is None for r in ladder.rungs):
+        raise ProfileError("per_title needs a target_vmaf on every rung")
     _check_h264_profile(ladder.delivery.h264_profile)
     if not 1 <= ladder.segment_seconds <= 30:
         raise ProfileError("segment_seconds must be between 1 and 30")
@@ -119,6 +133,10 @@ def validate_ladder(ladder: Ladder) -> None:
         raise ProfileError(f"loudness target out of loudnorm's range: {loud}")
     if ladder.audio.channels not in (1, 2) or ladder.audio.sample_rate not in (44100, 48000):
         raise ProfileError("audio must be mono or stereo at 44.1 or 48 kHz")
+    rates = (ladder.audio.kbps, ladder.audio.surround_kbps, ladder.delivery.audio_kbps,
+             ladder.delivery.surround_kbps)  # fmt: skip
+    if not all(16 <= kbps <= 1024 for kbps in rates):
+        raise ProfileError(f"audio bitrates must be between 16 and 1024 kbit/s, got {rates}")
     board = ladder.storyboard
     if board.tile_width < 16 or board.columns < 1 or board.rows < 1:
         raise ProfileError("storyboard tiles must be at least 16 px wide, one column, one row")
@@ -134,10 +152,10 @@ def _check_h264_profile(name: str) -> None:
 DEFAULT_LADDER = Ladder(
     name="default",
     rungs=(
-        Rung("1080p", 1080, 5000, 5500, 10000),
-        Rung("720p", 720, 2800, 3100, 5600),
-        Rung("480p", 480, 1400, 1550, 2800),
-        Rung("360p", 360, 800, 900, 1600, h264_profile="main"),
+        Rung("1080p", 1080, 5000, 5500, 10000, target_vmaf=95),
+        Rung("720p", 720, 2800, 3100, 5600, target_vmaf=90),
+        Rung("480p", 480, 1400, 1550, 2800, target_vmaf=80),
+        Rung("360p", 360, 800, 900, 1600, h264_profile="main", target_vmaf=70),
     ),
 )
 
@@ -177,7 +195,15 @@ _NESTED: dict[tuple[str, str], type] = {
 
 
 def _checked_scalar(value: Any, annotation: Any, where: str) -> Any:
-    kinds: dict[str, type | tuple[type, ...]] = {"int": int, "float": (int, float), "str": str}
+    if str(annotation) == "bool":
+        if not isinstance(value, bool):
+            raise ProfileError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if str(annotation) == "float | None" and value is None:
+        return None
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "int": int, "float": (int, float), "float | None": (int, float), "str": str,
+    }  # fmt: skip
     expected = kinds.get(str(annotation))
     if expected is None:
         return value
@@ -185,7 +211,7 @@ def _checked_scalar(value: Any, annotation: Any, where: str) -> Any:
     matches = isinstance(value, expected)
     if isinstance(value, bool) or not matches:
         raise ProfileError(f"{where}: expected {annotation}, got {value!r}")
-    return float(value) if annotation == "float" else value
+    return float(value) if str(annotation).startswith("float") else value
 
 
 def ladder_from_dict(data: dict[str, Any]) -> Ladder:

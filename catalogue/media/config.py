@@ -22,6 +22,8 @@ def transcoder_config(settings: Settings, timeout_s: float | None = None) -> Tra
     cfg = TranscoderConfig(
         ffmpeg_path=settings.ffmpeg_path,
         ffprobe_path=settings.ffprobe_path,
+        quality_ffmpeg_path=settings.vmaf_ffmpeg_path,
+        measure_quality=settings.measure_quality,
         probe_timeout_s=settings.probe_timeout_s,
         temp_dir=temp,
     )

@@ -204,6 +204,7 @@ def master_playlist(row: RenditionSet, subtitles: list[SubtitleRendition]) -> st
             width=v["width"],
             height=v["height"],
             frame_rate=v["frame_rate"],
+            video_range=v.get("video_range"),  # absent from sets made before HDR ladders
             audio_group=audio_group,
             subtitle_group=GROUP_ID if subtitles else None,
         )

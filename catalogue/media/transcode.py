@@ -41,6 +41,7 @@ from catalogue.settings import Settings
 from catalogue.storage import ObjectNotFound, Storage
 from catalogue.storage.keys import renditions_prefix
 from transcoder import pipeline
+from transcoder.quality import RungQuality
 
 log = logging.getLogger("catalogue.media")
 
@@ -124,8 +125,11 @@ def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ())
                 on_progress=lambda f: ctx.progress(f * _ENCODE_SHARE, "encoding renditions"),
                 cancel=ctx.cancelled,
             )
+        if made.quality_error:
+            log.warning("asset %s published unscored: %s", asset_id, made.quality_error)
         ctx.progress(_ENCODE_SHARE, "publishing renditions")
-        storage.publish(made.directory, prefix, last=[made.master_playlist], move=True)
+        last = [made.dash_manifest, made.master_playlist]  # the manifests after their segments
+        storage.publish(made.directory, prefix, last=last, move=True)
     except ObjectNotFound:
         raise PermanentJobError(
             f"the master of asset {asset_id} is missing from storage ({master_key}); "
@@ -175,12 +179,14 @@ def record(
     row.job_id = job_id
     row.prefix = prefix
     row.master_playlist_key = key(made.master_playlist)
+    row.dash_manifest_key = key(made.dash_manifest)
     row.delivery_video_key = key(made.delivery_video)
     row.delivery_audio_key = key(made.delivery_audio) if made.delivery_audio else None
     row.poster_key = key(made.poster)
     row.storyboard_vtt_key = key(made.storyboard_vtt)
     row.storyboard_sprite_keys = [key(s) for s in made.storyboard_sprites]
-    row.variants = [_variant(v) for v in made.variants]
+    scores = {q.folder: q for q in made.quality}
+    row.variants = [_variant(v, scores.get(v.uri.split("/")[0])) for v in made.variants]
     row.audio_renditions = [dataclasses.asdict(a) for a in made.audio_renditions]
     row.duration_s = made.duration
     row.loudness_integrated_lufs = _finite(loudness.integrated) if loudness else None
@@ -214,7 +220,7 @@ def record(
     return row
 
 
-def _variant(v: Any) -> dict[str, Any]:
+def _variant(v: Any, quality: RungQuality | None) -> dict[str, Any]:
     return {
         "uri": v.uri,
         "width": v.width,
@@ -223,6 +229,10 @@ def _variant(v: Any) -> dict[str, Any]:
         "average_bandwidth": v.average_bandwidth,
         "codecs": ",".join(v.codecs),
         "frame_rate": v.frame_rate,
+        "video_range": v.video_range,
+        # VMAF on sampled windows (null: not measured, or an HDR rung)
+        "vmaf_mean": quality.vmaf_mean if quality else None,
+        "vmaf_p5": quality.vmaf_p5 if quality else None,
     }
 
 

@@ -28,6 +28,9 @@ class RenditionSet(SQLModel, table=True):
     )
     prefix: str = Field(sa_type=String(300), description="storage prefix of every output")
     master_playlist_key: str = Field(sa_type=String(300))
+    dash_manifest_key: str | None = Field(
+        default=None, sa_type=String(300), description="MPEG-DASH manifest over the same segments"
+    )
     delivery_video_key: str = Field(sa_type=String(300))
     delivery_audio_key: str | None = Field(default=None, sa_type=String(300))
     poster_key: str = Field(sa_type=String(300))
@@ -81,6 +84,15 @@ class VariantPublic(SQLModel):
     average_bandwidth: int | None
     codecs: str
     frame_rate: float | None
+    vmaf_mean: float | None = Field(
+        default=None, description="VMAF (0-100) against the master, mean over sampled frames"
+    )
+    vmaf_p5: float | None = Field(
+        default=None, description="VMAF 5th percentile over the same frames: the worst moments"
+    )
+    video_range: str | None = Field(
+        default=None, description='"SDR", "PQ" or "HLG" in an HDR master\'s set; null otherwise'
+    )
 
 
 class RenditionFilePublic(SQLModel):
@@ -100,6 +112,9 @@ class RenditionsPublic(SQLModel):
     asset_id: int
     job_id: int | None
     master_playlist_key: str
+    dash_manifest_key: str | None = Field(
+        description="the MPEG-DASH manifest over the HLS ladder's segments (null: made before DASH)"
+    )
     variants: list[VariantPublic]
     audio_renditions: list[dict[str, Any]]
     delivery_video_key: str

@@ -61,6 +61,9 @@ def test_transcode_publishes_and_records_the_ladder(
     assert row.job_id == job_id and row.master_playlist_key == f"renditions/{asset.id}/master.m3u8"
     assert [(v["width"], v["height"]) for v in row.variants] == [(320, 240), (192, 144)]
     assert all(v["codecs"].startswith("avc1.") and v["bandwidth"] > 0 for v in row.variants)
+    # VMAF measured and kept with each rung: more pixels score higher
+    top, low = row.variants
+    assert 0 < low["vmaf_p5"] <= low["vmaf_mean"] < top["vmaf_mean"] <= 100
     assert row.loudness_integrated_lufs is not None and -30 < row.loudness_integrated_lufs < -16
     assert 2.5 < row.duration_s < 3.5
 
@@ -73,6 +76,8 @@ def test_transcode_publishes_and_records_the_ladder(
         data = b"".join(storage.iter_bytes(f.key))
         assert hashlib.sha256(data).hexdigest() == f.sha256
     assert {row.poster_key, row.storyboard_vtt_key, row.delivery_video_key} <= set(stored)
+    assert row.dash_manifest_key == f"renditions/{asset.id}/manifest.mpd"
+    assert row.dash_manifest_key in stored
     assert not workspace(media_settings, asset.id).exists()  # type: ignore[arg-type]
 
 

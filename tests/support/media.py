@@ -26,9 +26,15 @@ def make_clip(
     black_lead_seconds: float = 0.0,
     gop: int = 25,
     audio_seconds: float | None = None,
+    layouts: Sequence[str] | None = None,
+    video_args: Sequence[str] = (),
 ) -> Path:
     """A clip with a moving test picture (or a flat `colour`, e.g. "0x204060", which compresses
-    the same in every encode) and one sine tone per audio track (different pitches)."""
+    the same in every encode) and one sine tone per audio track (different pitches).
+
+    ``layouts`` gives each track's FFmpeg channel layout ("stereo", "5.1", "7.1"; default: the
+    tone's own, mono), written into the file as a real layout;
+    ``video_args`` replace the default ultrafast x264 settings."""
     w, h = size
     source = f"color=c={colour}:" if colour else "testsrc2="
     video = f"{source}size={w}x{h}:rate={rate}:duration={seconds}"
@@ -41,13 +47,16 @@ def make_clip(
     for n, _ in enumerate(languages):
         length = seconds if audio_seconds is None else audio_seconds
         tone = f"sine=frequency={330 + 110 * n}:sample_rate=48000:duration={length}"
-        args += ["-f", "lavfi", "-i", f"{tone},volume={volumes[n]}dB"]
+        layout = f",aformat=channel_layouts={layouts[n]}" if layouts else ""
+        args += ["-f", "lavfi", "-i", f"{tone},volume={volumes[n]}dB{layout}"]
     args += ["-map", "0:v"]
     for n, language in enumerate(languages):
         args += ["-map", f"{n + 1}:a"]
         if language:
             args += [f"-metadata:s:a:{n}", f"language={language}"]
-    args += ["-c:v", "libx264", "-preset", "ultrafast", "-g", str(gop), "-pix_fmt", "yuv420p"]
+    args += list(video_args) or [
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", str(gop), "-pix_fmt", "yuv420p",
+    ]  # fmt: skip
     if interlaced:
         args += ["-flags", "+ildct+ilme", "-field_order", "tt"]
     args += ["-c:a", "aac", "-b:a", "96k"]
@@ -65,3 +74,27 @@ def make_clip(
         )
         target.unlink()
     return path
+
+
+def make_pal_anamorphic_interlaced(path: Path, *, seconds: float = 1.0) -> Path:
+    """An SD PAL archive master: 720x576 with SAR 16:15 (display 768x576), interlaced
+    top field first, 25 fps, stereo."""
+    return make_clip(path, size=(720, 576), sar="16/15", interlaced=True, seconds=seconds)
+
+
+def make_in_spec_h264(
+    path: Path, *, size: tuple[int, int], gop: int, kbps: int, seconds: float = 2.0
+) -> Path:
+    """A master already in delivery spec: H.264 High 8-bit 4:2:0, closed GOPs of exactly
+    ``gop`` frames without scene-cut keyframes, capped at ``kbps``."""
+    return make_clip(
+        path,
+        size=size,
+        seconds=seconds,
+        video_args=(
+            "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high",
+            "-pix_fmt", "yuv420p", "-g", str(gop), "-keyint_min", str(gop),
+            "-sc_threshold", "0", "-flags", "+cgop", "-b:v", f"{kbps * 3 // 4}k",
+            "-maxrate", f"{kbps * 3 // 4}k", "-bufsize", f"{kbps // 2}k",
+        ),
+    )  # fmt: skip

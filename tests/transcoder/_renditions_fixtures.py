@@ -16,7 +16,8 @@ from transcoder.profiles import (
 )
 from transcoder.run import run_ffprobe
 
-CFG = TranscoderConfig(ffmpeg_timeout_s=120, probe_timeout_s=30)
+# VMAF off: the quality tests turn it on (test_ladder_rules.py); the rest need not pay for it.
+CFG = TranscoderConfig(ffmpeg_timeout_s=120, probe_timeout_s=30, measure_quality=False)
 
 # Tiny rungs so a whole ladder encodes in a second or two.
 TINY_LADDER = Ladder(

@@ -196,7 +196,8 @@ def test_anamorphic_interlaced_pal_comes_out_16_by_9_square_pixels(tmp_path: Pat
 def test_rotated_phone_clip_comes_out_portrait_without_rotation_flag(tmp_path: Path) -> None:
     master = testmedia.phone_rotated_mp4(tmp_path, cfg=CFG)
     result = transcode(CFG, master, tmp_path / "out", LADDER)
-    assert [(v.width, v.height) for v in result.variants] == [(144, 256)]
+    # 180 lines fall between the 240 and 144 rungs: the source's own size is the top rung.
+    assert [(v.width, v.height) for v in result.variants] == [(180, 320), (144, 256)]
     delivered = probe(CFG, result.directory / result.delivery_video)
     assert delivered.video is not None
     assert delivered.video.display_size == (180, 320)

@@ -28,6 +28,7 @@ def read_renditions(session: SessionDep, user: JobViewer, asset_id: PathId) -> R
         asset_id=asset_id,
         job_id=row.job_id,
         master_playlist_key=row.master_playlist_key,
+        dash_manifest_key=row.dash_manifest_key,
         variants=[VariantPublic(**v) for v in row.variants],
         audio_renditions=row.audio_renditions,
         delivery_video_key=row.delivery_video_key,
