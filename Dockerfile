@@ -19,7 +19,7 @@ COPY catalogue ./catalogue
 COPY transcoder ./transcoder
 COPY assets ./assets
 RUN uv sync --frozen --no-dev && useradd --system --create-home catalogue \
- && mkdir -p /var/lib/catalogue && chown catalogue /var/lib/catalogue
+ && mkdir -p /var/lib/catalogue /srv/uploads && chown catalogue /var/lib/catalogue /srv/uploads
 USER catalogue
 # Signing keys come from CATALOGUE_SECRET_KEYS (required in production). Without it, a private key
 # is generated into /var/lib/catalogue/secret_key on first start: keep that directory on a volume.

@@ -8,6 +8,10 @@ are fetched by the same client (curl, output to /dev/null), rounds alternating; 
 the ratio of throughputs measured in this run, and the API process's peak RSS (the file is
 streamed, never held in memory). Target: API >= 0.5x nginx.
 
+The deployed form is measured too: a second API process with CATALOGUE_DELIVERY_OFFLOAD=nginx
+behind nginx configured from deploy/nginx.conf.template (the cluster's own config). The API checks
+the link and answers X-Accel-Redirect; nginx sends the bytes. Target: >= 0.9x nginx direct.
+
     uv run python bench/download_bench.py [--size 1G] [--rounds 3]
 """
 
@@ -38,6 +42,7 @@ from catalogue.rights import store
 from catalogue.settings import Settings
 
 PATH = "delivery/video.mp4"
+TEMPLATE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf.template"
 UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
 
 
@@ -108,9 +113,11 @@ def seed(settings: Settings, size: int) -> str:
     return f"{asset_id}:{token}"
 
 
-def start_api(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_api(
+    data_dir: Path, port: int, log: Path, offload: str = "none"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CATALOGUE_DATA_DIR": str(data_dir), "CATALOGUE_JOB_POOL_ENABLED": "false",
-           "CATALOGUE_LOG_LEVEL": "WARNING"}  # fmt: skip
+           "CATALOGUE_LOG_LEVEL": "WARNING", "CATALOGUE_DELIVERY_OFFLOAD": offload}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "catalogue.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
     proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -159,6 +166,36 @@ http {{
     return proc
 
 
+def start_front(media_root: Path, work: Path, port: int, api_port: int) -> subprocess.Popen[bytes]:
+    """nginx in front of the API as deployed: deploy/nginx.conf.template with this run's values."""
+    work.mkdir(parents=True, exist_ok=True)
+    values = {"API1": f"127.0.0.1:{api_port}", "API2": f"127.0.0.1:{api_port}",
+              "LISTEN": f"127.0.0.1:{port}", "MEDIA_ROOT": str(media_root),
+              "INTERNAL_LOCATION": "/_media/"}  # fmt: skip
+    site = TEMPLATE.read_text()
+    for name, value in values.items():
+        site = site.replace("${CATALOGUE_NGINX_" + name + "}", value)
+    (work / "site.conf").write_text(site)
+    user = "user root;" if os.geteuid() == 0 else ""
+    (work / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+    include {work}/site.conf;
+}}
+""")
+    proc = subprocess.Popen([nginx_binary(), "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=(work / "stderr.log").open("wb"))  # fmt: skip
+    wait_for(f"http://127.0.0.1:{port}/healthz", proc)
+    return proc
+
+
 def wait_for(url: str, proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (200,)) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,24 +234,28 @@ def main() -> None:
     args = parser.parse_args()
     size = parse_size(args.size)
     base = Path(tempfile.mkdtemp(prefix="download-bench-"))
-    api = nginx = None
+    api = nginx = offloading = front = None
     try:
         settings = Settings(data_dir=base / "data", _env_file=None)  # type: ignore[call-arg]
         asset_id, token = seed(settings, size).split(":", 1)
         api_port, nginx_port = free_port(), free_port()
         api = start_api(settings.data_dir, api_port, base / "api.log")
         nginx = start_nginx(settings.media_root, base / "nginx", nginx_port)
+        offload_port, front_port = free_port(), free_port()
+        offloading = start_api(settings.data_dir, offload_port, base / "api-offload.log", "nginx")
+        front = start_front(settings.media_root, base / "front", front_port, offload_port)
         issued = httpx.post(f"http://127.0.0.1:{api_port}/assets/{asset_id}/links",
                             headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
         issued.raise_for_status()
         api_url = issued.json()["delivery_video_url"]
         static_url = f"http://127.0.0.1:{nginx_port}/renditions/{asset_id}/{PATH}"
+        front_url = f"http://127.0.0.1:{front_port}/" + api_url.split("/", 3)[3]
         rss_before = peak_rss_mib(api.pid)
-        fetch(api_url)  # warm the page cache and both servers
-        fetch(static_url)
-        results: dict[str, list[float]] = {"api": [], "nginx": []}
+        for url in (api_url, static_url, front_url):  # warm the page cache and the servers
+            fetch(url)
+        results: dict[str, list[float]] = {"api": [], "nginx": [], "offload": []}
         for _ in range(args.rounds):
-            for name, url in (("nginx", static_url), ("api", api_url)):
+            for name, url in (("nginx", static_url), ("api", api_url), ("offload", front_url)):
                 seconds, got = fetch(url)
                 assert got == size, f"{name}: {got} bytes, expected {size}"
                 results[name].append(size / seconds / 1024**2)
@@ -224,7 +265,7 @@ def main() -> None:
         resumed = got / seconds / 1024**2
         rss_after = peak_rss_mib(api.pid)
     finally:
-        for proc in (api, nginx):
+        for proc in (api, nginx, offloading, front):
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=30)
@@ -246,6 +287,16 @@ def main() -> None:
     print(f"per-round ratios: {[round(r, 2) for r in paired]}")
     print(
         f"ratio API / nginx (median of rounds): {statistics.median(paired):.2f}x (target >= 0.5x)"
+    )
+    offload_mb = statistics.median(results["offload"])
+    offloaded = [o / n for o, n in zip(results["offload"], results["nginx"], strict=True)]
+    print(
+        f"nginx + X-Accel (API authorises): median {offload_mb:8.1f} MiB/s  "
+        f"{[round(x) for x in results['offload']]}"
+    )
+    print(
+        f"ratio nginx+X-Accel / nginx (median of rounds): {statistics.median(offloaded):.2f}x "
+        f"(target >= 0.9x); per round {[round(r, 2) for r in offloaded]}"
     )
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 

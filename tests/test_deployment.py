@@ -25,7 +25,9 @@ def _resolve(value: str) -> str:
 
 def catalogue_services() -> dict[str, dict[str, Any]]:
     return {
-        name: s for name, s in COMPOSE["services"].items() if s.get("image") == "catalogue:latest"
+        name: s
+        for name, s in COMPOSE["services"].items()
+        if str(s.get("image", "")).startswith("catalogue:")
     }
 
 
@@ -49,7 +51,8 @@ def test_every_service_command_is_a_cli_command() -> None:
 
 
 def test_the_scale_out_services_are_all_there() -> None:
-    assert {"postgres", "redis", "minio", "api", "worker", "migrate"} <= set(COMPOSE["services"])
+    nodes = {"api1", "api2", "worker1", "worker2", "nginx"}
+    assert {"postgres", "redis", "s3", "migrate", *nodes} <= set(COMPOSE["services"])
 
 
 def test_dockerfile_copies_what_exists() -> None:

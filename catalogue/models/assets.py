@@ -107,6 +107,15 @@ class Upload(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which request is writing the upload (any API node may take any PATCH): a lease, renewed
+    # while the body streams; a node that dies mid-PATCH loses it when `locked_until` passes.
+    lock_token: str | None = Field(default=None, sa_type=String(32))
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set with the final offset, before the staged file moves into storage: a node dying between
+    # the move and the completion leaves a row that says where the master went and what it hashes
+    # to, and the next request finishes the completion instead of losing the upload.
+    master_key: str | None = Field(default=None, sa_type=String(400))
+    sha256: str | None = Field(default=None, sa_type=String(64))
 
 
 # --- API models -------------------------------------------------------------------------------

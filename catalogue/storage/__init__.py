@@ -18,17 +18,24 @@ from catalogue.storage.s3 import S3Storage
 def make_storage(settings: Settings) -> Storage:
     if settings.storage_backend is StorageBackend.local:
         return LocalStorage(settings.media_root)
-    return S3Storage(s3_client(settings), settings.s3_bucket, temp_dir=settings.upload_root)
+    public = settings.s3_public_endpoint_url
+    return S3Storage(
+        s3_client(settings),
+        settings.s3_bucket,
+        temp_dir=settings.upload_root,
+        signer=s3_client(settings, endpoint_url=public) if public else None,
+    )
 
 
-def s3_client(settings: Settings) -> object:
+def s3_client(settings: Settings, *, endpoint_url: str | None = None) -> object:
+    """A client of the S3 server at `endpoint_url` (default: the internal `s3_endpoint_url`)."""
     import boto3
     from botocore.config import Config
 
     secret = settings.s3_secret_access_key
     return boto3.client(
         "s3",
-        endpoint_url=settings.s3_endpoint_url,
+        endpoint_url=endpoint_url or settings.s3_endpoint_url,
         region_name=settings.s3_region,
         aws_access_key_id=settings.s3_access_key_id,
         aws_secret_access_key=secret.get_secret_value() if secret else None,

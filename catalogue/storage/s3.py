@@ -2,6 +2,10 @@
 
 Large files go up in parallel multipart parts (boto3's transfer manager); a single object PUT or
 multipart completion is atomic in S3, so readers never see part of an object.
+
+Two clients when the S3 server has a public name apart from its internal one: `client` moves bytes
+over the internal endpoint, `signer` only signs the URLs handed to browsers and partners (a
+signature covers the host, so a URL signed for the internal host cannot be rewritten).
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 class S3Storage:
-    def __init__(self, client: Any, bucket: str, *, temp_dir: Path | None = None) -> None:
+    def __init__(
+        self, client: Any, bucket: str, *, temp_dir: Path | None = None, signer: Any = None
+    ) -> None:
         from boto3.s3.transfer import TransferConfig
 
         self.client = client
+        self.signer = signer or client
         self.bucket = bucket
         self.temp_dir = temp_dir
         if temp_dir is not None:
@@ -132,7 +139,7 @@ class S3Storage:
         return len(keys)
 
     def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
-        url: str = self.client.generate_presigned_url(
+        url: str = self.signer.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": check_key(key)}, ExpiresIn=expires_s
         )
         return url
