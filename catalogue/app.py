@@ -25,21 +25,24 @@ from starlette.types import Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from catalogue import __version__
+from catalogue.api.responses import with_body_errors, with_links
 from catalogue.api.routes import ROUTERS
 from catalogue.db import make_engine
+from catalogue.delivery.audit import flushing_audit, tally_of
 from catalogue.errors import CatalogueError
 from catalogue.handlers import HANDLERS
 from catalogue.ingest import make_ingest, sweeping_uploads
+from catalogue.input_guard import RefuseNul
 from catalogue.jobs import Handlers
 from catalogue.jobs import backend as job_backend
 from catalogue.media.ffmpeg import require_ffmpeg
-from catalogue.observability import RequestContext, configure_logging, request_id
-from catalogue.overload import Overloaded, answer_overloaded
+from catalogue.observability import InternalErrors, RequestContext, configure_logging
+from catalogue.overload import RETRY_AFTER_S, Overloaded, answer_overloaded
 from catalogue.settings import Settings, get_settings
 from catalogue.storage import make_storage
 from catalogue.web import routes as pages
 from catalogue.web.headers import SecurityHeaders, media_origins
-from catalogue.web.pages import PREFIX, STATIC
+from catalogue.web.pages import PREFIX, STATIC, render
 
 log = logging.getLogger("catalogue.api")
 
@@ -67,7 +70,10 @@ def create_app(
         # The embedded worker pool lives and dies with the service (or, scale-out, a task sender).
         jobs_running = job_backend.start(app.state.engine, settings, handlers, app.state.storage)
         try:
-            async with sweeping_uploads(app.state.engine, app.state.ingest):
+            async with (
+                sweeping_uploads(app.state.engine, app.state.ingest),
+                flushing_audit(tally_of(app, app.state.engine), settings.audit_flush_interval_s),
+            ):
                 yield
         finally:
             jobs_running.stop()
@@ -80,6 +86,8 @@ def create_app(
     app.state.storage = make_storage(settings)
     app.state.ingest = make_ingest(settings, app.state.storage)
     settings.signing_keys()  # at start: generate the per-install key, or refuse an unsafe one
+    app.add_middleware(InternalErrors)  # innermost: a 500 passes through the others like any answer
+    app.add_middleware(RefuseNul)
     app.add_middleware(RequestContext)
     media = media_origins(settings, app.state.storage)
     app.add_middleware(SecurityHeaders, pages_prefix=PREFIX, media=media)
@@ -88,12 +96,30 @@ def create_app(
 
     for router in ROUTERS:
         app.include_router(router)
+    build_document = app.openapi
+
+    def document_with_links() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_links(with_body_errors(build_document()))
+        return app.openapi_schema
+
+    app.openapi = document_with_links  # type: ignore[method-assign]
     app.include_router(pages.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
 
-    # Overload (a full gate, a pool timeout) is a 503 with Retry-After, on pages as on the API.
+    # Overload (a full gate, a pool timeout) is a 503 with Retry-After: a page for a browser on
+    # the pages, JSON for everyone else.
+    async def _overloaded(request: Request, error: Exception) -> Response:
+        if not asks_for_a_page(request):
+            return await answer_overloaded(request, error)
+        # Nobody is looked up (the database is what has no room): the language comes from the
+        # visitor's cookie or browser.
+        page = render(request, "error.html", None, 503, code=503, message="")
+        page.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return page
+
     for overload in (Overloaded, PoolTimeout):
-        app.add_exception_handler(overload, answer_overloaded)
+        app.add_exception_handler(overload, _overloaded)
 
     @app.exception_handler(CatalogueError)
     async def _catalogue_error(request: Request, error: CatalogueError) -> JSONResponse:
@@ -119,23 +145,14 @@ def create_app(
         # FastAPI's own handler echoes the input as is, and fails on what JSON cannot carry.
         return JSONResponse({"detail": echoable(jsonable_encoder(error.errors()))}, status_code=422)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        # Starlette runs this outermost, after `RequestContext` has left the request's context:
-        # take the request's id from its scope, for the answer and the log line alike.
-        rid = getattr(request.state, "request_id", None) or request_id.get()
-        token = request_id.set(rid)
-        try:
-            log.exception("unhandled error on %s %s", request.method, request.url.path)
-        finally:
-            request_id.reset(token)
-        return JSONResponse(
-            {"detail": f"internal error; quote request id {rid} to the operators"},
-            status_code=500,
-            headers={"X-Request-ID": rid},
-        )
-
     return app
+
+
+def asks_for_a_page(request: Request) -> bool:
+    """A browser asking for one of the pages (not a script fetching JSON from under them)."""
+    path = request.url.path
+    under_pages = path == PREFIX or path.startswith(PREFIX + "/")
+    return under_pages and "text/html" in request.headers.get("accept", "")
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:

@@ -60,6 +60,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="default: CATALOGUE_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default: CATALOGUE_PORT")] = None,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="API processes; default: CATALOGUE_WEB_WORKERS (1)"),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (and, embedded, the worker pool)."""
     import uvicorn
@@ -71,10 +75,23 @@ def serve(
     engine = make_engine(settings)
     if migrate_first:
         migrate.upgrade(engine)
+    processes = workers or settings.web_workers
     url = f"http://{host or settings.host}:{port or settings.port}"
-    console.print(f"Serving the catalogue at [bold]{url}[/] (API docs at {url}/docs)")
+    console.print(
+        f"Serving the catalogue at [bold]{url}[/] (API docs at {url}/docs)"
+        + (f" with {processes} processes" if processes > 1 else "")
+    )
+    if processes > 1:
+        # uvicorn starts each process from the import string, and each builds its app (and its
+        # connections) from the same environment as this one: none of ours is shared.
+        engine.dispose()
     uvicorn.run(
-        create_app(settings, engine),
+        "catalogue.app:create_app" if processes > 1 else create_app(settings, engine),
+        factory=processes > 1,
+        workers=processes,
+        # uvicorn kills a process that has not answered its health ping in 5 s: on a busy
+        # machine that is one still importing, restarted forever.
+        timeout_worker_healthcheck=60,
         host=host or settings.host,
         port=port or settings.port,
         log_level="warning",

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from prometheus_client import Counter, Histogram
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalogue.settings import LogFormat, Settings
@@ -152,8 +153,6 @@ class RequestContext:
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
         rid = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
         token = request_id.set(rid)
-        # Also on the request's state: the 500 handler runs after this context is left.
-        scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
         status = 500
 
@@ -192,3 +191,36 @@ class RequestContext:
                 },
             )
             request_id.reset(token)
+
+
+class InternalErrors:
+    """Pure ASGI middleware, innermost: an unexpected exception becomes the 500 answer here, inside
+    the other middleware, so that it carries the request id, the security headers and its log
+    line like any answer (Starlette's own last-resort handler runs outside them all)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal answered
+            answered = answered or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            if answered:  # too late for an answer: the server closes the connection
+                raise
+            rid = request_id.get()
+            answer = JSONResponse(
+                {"detail": f"internal error; quote request id {rid} to the operators"},
+                status_code=500,
+            )
+            await answer(scope, receive, send)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import langcodes
 import pycountry
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 from stdnum.iso7064 import mod_37_36
 
 MAX_ID = 2**31 - 1
@@ -71,8 +71,14 @@ def _tag(value: str) -> str:
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """A row id in a request body."""
-LanguageTag = Annotated[str, AfterValidator(language_tag)]
-CountryCode = Annotated[str, AfterValidator(country_code)]
-EidrId = Annotated[str, AfterValidator(eidr_id)]
+# Each bound is the length of the columns the value is stored in (RFC 5646 advises 35 for tags),
+# so a value the schema accepts always fits (tests/api/test_api_column_lengths.py).
+LanguageTag = Annotated[str, StringConstraints(max_length=35), AfterValidator(language_tag)]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2), AfterValidator(country_code)
+]
+EidrId = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=34), AfterValidator(eidr_id)
+]
 Tag = Annotated[str, AfterValidator(_tag)]
 UniqueList = AfterValidator(_no_duplicates)

@@ -23,7 +23,8 @@ class Role(StrEnum):
 
 
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._@-]{2,80}$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=80, pattern=r"^[A-Za-z0-9._@-]{2,80}$"),
 ]
 
 

@@ -7,8 +7,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Integer, String, Text
+from pydantic import AfterValidator, AnyHttpUrl, UrlConstraints
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from catalogue.models.types import UTCDateTime, str_enum, utcnow
@@ -85,6 +95,24 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+class AuditFetchHour(SQLModel, table=True):
+    """HLS segment fetches summed per link, per rendition stream (the segments' folder) and per
+    hour: one row where a viewing would write one per segment. Written in batches, merged by
+    upsert (several API nodes add to the same row)."""
+
+    __tablename__ = "audit_fetch_hour"
+    __table_args__ = (UniqueConstraint("hour", "link", "target", name="uq_audit_fetch_hour"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hour: datetime = Field(sa_type=UTCDateTime, index=True, description="start of the UTC hour")
+    link: str = Field(sa_type=String(32), description="the link (a hash of its token)")
+    # No foreign key: a batch must never fail because a partner was deleted since its fetches.
+    partner_id: int | None = Field(default=None, sa_column=Column(Integer, index=True))
+    target: str = Field(sa_type=String(400), description="the segments' folder (one stream)")
+    requests: int
+    bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 # --- API models -------------------------------------------------------------------------------
 
 
@@ -101,14 +129,35 @@ class LinkPublic(SQLModel):
     expires_at: datetime
     base_url: str = Field(description="append a file's path (e.g. master.m3u8) to fetch it")
     master_playlist_url: str
+    dash_manifest_url: str | None = Field(
+        description="MPEG-DASH manifest over the same segments (null: set made before DASH)"
+    )
     delivery_video_url: str
     files: dict[str, str] = Field(description="path -> URL (S3: a presigned URL per file)")
+
+
+WEBHOOK_URL_MAX = 500  # the column's length
+
+
+def _fits_column(url: AnyHttpUrl) -> AnyHttpUrl:
+    # The URL is stored normalised, and percent-encoding can make it six times longer.
+    if len(str(url)) > WEBHOOK_URL_MAX:
+        raise ValueError(
+            f"the URL is {len(str(url))} characters once percent-encoded; "
+            f"use at most {WEBHOOK_URL_MAX}"
+        )
+    return url
+
+
+WebhookUrl = Annotated[
+    AnyHttpUrl, UrlConstraints(max_length=WEBHOOK_URL_MAX), AfterValidator(_fits_column)
+]
 
 
 class WebhookCreate(SQLModel):
     model_config = {"extra": "forbid"}
 
-    url: AnyHttpUrl
+    url: WebhookUrl
     events: Annotated[list[WebhookEvent], UniqueList] = Field(
         default_factory=lambda: list(WebhookEvent), min_length=1
     )
@@ -138,6 +187,15 @@ class WebhookDeliveryPublic(SQLModel):
     error: str | None
     duration_ms: int | None
     at: datetime
+
+
+class AuditFetchHourPublic(SQLModel):
+    hour: datetime
+    link: str
+    partner_id: int | None
+    target: str
+    requests: int
+    bytes: int
 
 
 class AuditEventPublic(SQLModel):

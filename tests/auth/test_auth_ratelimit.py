@@ -80,7 +80,8 @@ def _limited(response: Response, window_s: int) -> None:
     assert response.status_code == 429, response.text
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= window_s
-    assert f"try again in {retry_after} seconds" in response.text
+    unit = "second" if retry_after == 1 else "seconds"  # gettext plural forms
+    assert f"try again in {retry_after} {unit}" in response.text
 
 
 def _audit(client: TestClient, admin: dict[str, str], action: str) -> list[dict[str, object]]:

@@ -1,0 +1,509 @@
+"""Load against a real `catalogue serve` on the demo catalogue: an asyncio client (httpx) mixing
+search, title pages, the partner catalogue, signed-link HLS segment fetches and small tus uploads.
+
+    uv run --frozen python bench/load.py                        # both runs below
+    uv run --frozen python bench/load.py --run steady           # (a) 200 clients, ~1 s pauses, 60 s
+    uv run --frozen python bench/load.py --run ramp             # (b) 10 -> 400 clients, no pauses
+    uv run --frozen python bench/load.py --clients 20 --duration 5 --ramp-to 40 --ramp-duration 6
+
+The demo data (the demo catalogue, its first masters transcoded, demo tokens) is prepared once in
+--data-dir through the same functions as `catalogue demo` and reused by later runs. A client that
+is refused (503) waits the Retry-After it is given, as a well-behaved client does.
+
+Prints, per run: requests, errors (any answer but 2xx and 503-with-Retry-After, or a transport
+error), timeouts, refusals, p50/p95/p99 per kind, the server's peak RSS; for the ramp the
+throughput at each step and the plateau's requests per second. Targets: (a) 0 errors, p95 < 250 ms;
+(b) 0 timeouts, every refusal a 503 with Retry-After, throughput plateaus instead of collapsing.
+Exits 1 on any error or timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlmodel import Session
+
+from catalogue import demo, migrate
+from catalogue.db import make_engine
+from catalogue.media.demo import ingest_demo_media
+from catalogue.settings import Settings
+from catalogue.worker import run_until_idle
+
+DEFAULT_DATA_DIR = Path("/tmp/catalogue-load-demo")
+SEARCH_WORDS = ["silk", "festival", "snow", "leopard", "harbour", "road", "丝路", "утро", "gala"]
+UPLOAD_BYTES = 32 * 1024
+REQUEST_TIMEOUT_S = 30.0
+HEX_ID = re.compile(r"[0-9a-f]{16,}")  # request and upload ids: errors are grouped without them
+# Weights of the mix: mostly reads, a few uploads.
+MIX = {"search": 30, "title": 25, "partner_catalogue": 15, "hls_segment": 25, "upload": 5}
+
+
+# --- the demo data and the server ---------------------------------------------------------------
+
+
+@dataclass
+class Demo:
+    tokens: dict[str, str]
+    title_ids: list[int]
+    segment_urls: list[str]  # paths under /d/{token}/, from the partner's signed links
+
+
+def prepare(data_dir: Path, masters: int, seconds: float, ladder: Path | None) -> None:
+    """The demo catalogue, `masters` generated masters transcoded (with `ladder`, default the
+    product's), and the demo tokens."""
+    settings = Settings(data_dir=data_dir, transcode_ladder=ladder, _env_file=None)  # type: ignore[call-arg]
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        demo.load(session)
+        ingest_demo_media(session, settings, limit=masters, seconds=seconds, title_text=False)
+    run_until_idle(engine, settings)
+    with Session(engine) as session:
+        tokens = {name: secret for name, _role, secret in demo.issue_demo_tokens(session)}
+    engine.dispose()
+    (data_dir / "load-tokens.json").write_text(json.dumps(tokens))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def catalogue_command() -> list[str]:
+    script = Path(sys.executable).with_name("catalogue")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "catalogue.cli"]
+
+
+def start_server(data_dir: Path, port: int, extra: list[str], log: Path) -> subprocess.Popen[bytes]:
+    # CATALOGUE_* settings of the caller apply (e.g. CATALOGUE_REQUEST_CONCURRENCY), but the
+    # demo's data folder and its SQLite database are the ones served.
+    env = {k: v for k, v in os.environ.items() if k != "CATALOGUE_DATABASE_URL"}
+    env.update(CATALOGUE_DATA_DIR=str(data_dir), CATALOGUE_LOG_LEVEL="WARNING")
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [*catalogue_command(), "serve", "--port", str(port), *extra],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise SystemExit("the server did not start in 120 s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return pids
+
+
+def python_processes(pid: int) -> list[int]:
+    """The server's process and its worker processes, without the FFmpeg its jobs run."""
+    found = []
+    for each in process_tree(pid):
+        try:
+            program = Path(f"/proc/{each}/cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        if b"ffmpeg" not in program and b"ffprobe" not in program:
+            found.append(each)
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server's Python processes (FFmpeg children aside)."""
+    ticks = 0
+    for each in python_processes(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the server's process (and the largest of its worker processes, if any)."""
+    peaks = []
+    for each in python_processes(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=0.0)
+
+
+async def discover(base: str, tokens: dict[str, str]) -> Demo:
+    """What the clients will ask for: title ids, and segment URLs from signed links."""
+    editor = {"Authorization": f"Bearer {tokens['demo-editor']}"}
+    partner = {"Authorization": f"Bearer {tokens['partner-almaty']}"}
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S) as http:
+        page = (await http.get("/titles?page_size=100", headers=editor)).json()
+        title_ids = [t["id"] for t in page["items"]]
+        segments: list[str] = []
+        for title_id in title_ids:
+            assets = (await http.get(f"/titles/{title_id}/assets", headers=editor)).json()
+            for asset in assets:
+                link = await http.post(f"/assets/{asset['id']}/links", headers=partner)
+                if link.status_code != 201:  # not licensed to this partner
+                    continue
+                files = link.json()["files"]
+                segments += [url for path, url in files.items() if path.endswith((".m4s", ".ts"))]
+    if not title_ids or not segments:
+        raise SystemExit("the demo has no titles or no segments the partner may fetch")
+    return Demo(tokens, title_ids, [httpx.URL(u).path for u in segments])
+
+
+# --- the clients ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    kind: str
+    at: float  # seconds since the run began, when the answer came
+    latency_s: float
+    outcome: str  # ok, refused (503 + Retry-After), error, timeout
+    detail: str = ""
+
+
+@dataclass
+class Recorder:
+    started: float = field(default_factory=time.monotonic)
+    samples: list[Sample] = field(default_factory=list)
+
+    def add(self, kind: str, began: float, outcome: str, detail: str = "") -> None:
+        now = time.monotonic()
+        self.samples.append(Sample(kind, now - self.started, now - began, outcome, detail))
+
+
+class Client:
+    """One simulated user: picks a request from MIX, waits `pause` (about) between requests."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, demo_data: Demo, rec: Recorder, rng: random.Random
+    ) -> None:
+        self.http, self.demo, self.rec, self.rng = http, demo_data, rec, rng
+        tokens = demo_data.tokens
+        self.programmer = {"Authorization": f"Bearer {tokens['demo-programmer']}"}
+        self.editor = {"Authorization": f"Bearer {tokens['demo-editor']}", "Tus-Resumable": "1.0.0"}
+        self.partner = {"Authorization": f"Bearer {tokens['partner-almaty']}"}
+        self.actions: dict[str, Callable[[], Awaitable[float]]] = {
+            "search": self.search,
+            "title": self.title,
+            "partner_catalogue": self.partner_catalogue,
+            "hls_segment": self.hls_segment,
+            "upload": self.upload,
+        }
+
+    async def run(self, until: float, pause_s: float) -> None:
+        if pause_s:
+            await asyncio.sleep(self.rng.uniform(0, pause_s))  # no thundering herd at start
+        kinds, weights = list(MIX), list(MIX.values())
+        while time.monotonic() < until:
+            [kind] = self.rng.choices(kinds, weights)
+            backoff = await self.actions[kind]()
+            wait = max(backoff, self.rng.uniform(0.5, 1.5) * pause_s)
+            if wait:
+                await asyncio.sleep(wait)
+
+    async def call(
+        self, kind: str, method: str, url: str, **kwargs: object
+    ) -> tuple[float, httpx.Response | None]:
+        """One request; returns (seconds to back off, the response if it was a success)."""
+        began = time.monotonic()
+        try:
+            response = await self.http.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except httpx.TimeoutException as error:
+            self.rec.add(kind, began, "timeout", type(error).__name__)
+            return 0.0, None
+        except httpx.HTTPError as error:
+            self.rec.add(kind, began, "error", f"{type(error).__name__}: {error}")
+            return 0.0, None
+        if response.is_success:
+            self.rec.add(kind, began, "ok")
+            return 0.0, response
+        retry_after = response.headers.get("Retry-After", "")
+        if response.status_code == 503 and retry_after.isdigit():
+            self.rec.add(kind, began, "refused")
+            return float(retry_after), None
+        self.rec.add(kind, began, "error", f"{response.status_code} {response.text[:200]}")
+        return 0.0, None
+
+    async def search(self) -> float:
+        word = self.rng.choice(SEARCH_WORDS)
+        return (
+            await self.call("search", "GET", "/titles", params={"q": word}, headers=self.programmer)
+        )[0]
+
+    async def title(self) -> float:
+        title_id = self.rng.choice(self.demo.title_ids)
+        return (await self.call("title", "GET", f"/titles/{title_id}", headers=self.programmer))[0]
+
+    async def partner_catalogue(self) -> float:
+        return (
+            await self.call("partner_catalogue", "GET", "/partner/catalogue", headers=self.partner)
+        )[0]
+
+    async def hls_segment(self) -> float:
+        url = self.rng.choice(self.demo.segment_urls)
+        return (await self.call("hls_segment", "GET", url))[0]
+
+    async def upload(self) -> float:
+        """A small tus upload: creation, then one PATCH with all its bytes (not media: the
+        probe rejects it at once, so no transcode competes with the load)."""
+        meta = f"title_id {base64.b64encode(str(self.demo.title_ids[0]).encode()).decode()}," \
+               f"filename {base64.b64encode(b'load.mp4').decode()}"  # fmt: skip
+        headers = {**self.editor, "Upload-Length": str(UPLOAD_BYTES), "Upload-Metadata": meta}
+        backoff, created = await self.call("upload_create", "POST", "/uploads", headers=headers)
+        if created is None:
+            return backoff
+        patch_headers = {**self.editor, "Upload-Offset": "0",
+                         "Content-Type": "application/offset+octet-stream"}  # fmt: skip
+        body = self.rng.randbytes(UPLOAD_BYTES)
+        location = httpx.URL(created.headers["Location"]).path
+        return (
+            await self.call("upload_patch", "PATCH", location, headers=patch_headers, content=body)
+        )[0]
+
+
+def client_limits(clients: int) -> httpx.Limits:
+    # A connection idle for 2 s is not reused: uvicorn closes idle ones after 5 s, and a request
+    # sent on one as it closes fails (RemoteProtocolError) without the server having seen it.
+    return httpx.Limits(
+        max_connections=clients + 10, max_keepalive_connections=clients + 10, keepalive_expiry=2.0
+    )
+
+
+async def steady(
+    base: str, demo_data: Demo, clients: int, pause_s: float, duration_s: float
+) -> Recorder:
+    rec = Recorder()
+    until = rec.started + duration_s
+    limits = client_limits(clients)
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S, limits=limits) as http:
+        rngs = [random.Random(n) for n in range(clients)]
+        await asyncio.gather(*(Client(http, demo_data, rec, r).run(until, pause_s) for r in rngs))
+    return rec
+
+
+async def ramp(
+    base: str, demo_data: Demo, start: int, end: int, steps: int, duration_s: float
+) -> tuple[Recorder, list[int]]:
+    """No pauses; every step adds clients until `end` run at once."""
+    rec = Recorder()
+    until = rec.started + duration_s
+    counts = [round(start + (end - start) * n / max(1, steps - 1)) for n in range(steps)]
+    limits = client_limits(end)
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S, limits=limits) as http:
+        tasks: list[asyncio.Task[None]] = []
+        for n, count in enumerate(counts):
+            while len(tasks) < count:
+                client = Client(http, demo_data, rec, random.Random(len(tasks)))
+                tasks.append(asyncio.create_task(client.run(until, 0.0)))
+            await asyncio.sleep(
+                max(0.0, rec.started + duration_s * (n + 1) / steps - time.monotonic())
+            )
+        await asyncio.gather(*tasks)
+    return rec, counts
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def summarise(rec: Recorder, duration_s: float) -> dict[str, int]:
+    by_kind: dict[str, list[Sample]] = defaultdict(list)
+    for sample in rec.samples:
+        by_kind[sample.kind].append(sample)
+    print(f"{'kind':<18}{'requests':>9}{'ok':>8}{'503+RA':>8}{'errors':>8}{'timeouts':>9}"
+          f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")  # fmt: skip
+    totals: dict[str, int] = defaultdict(int)
+    for kind in [*sorted(by_kind), "all"]:
+        samples = rec.samples if kind == "all" else by_kind[kind]
+        counts = {
+            o: sum(1 for s in samples if s.outcome == o)
+            for o in ("ok", "refused", "error", "timeout")
+        }
+        served = sorted(s.latency_s * 1000 for s in samples if s.outcome == "ok")
+        print(f"{kind:<18}{len(samples):>9}{counts['ok']:>8}{counts['refused']:>8}{counts['error']:>8}"
+              f"{counts['timeout']:>9}{percentile(served, 0.5):>9.0f}{percentile(served, 0.95):>9.0f}"
+              f"{percentile(served, 0.99):>9.0f}")  # fmt: skip
+        if kind == "all":
+            totals.update(counts, requests=len(samples))
+    details: dict[str, int] = defaultdict(int)
+    for sample in rec.samples:
+        if sample.outcome in ("error", "timeout"):
+            details[f"{sample.kind}: {HEX_ID.sub('…', sample.detail)}"] += 1
+    for detail, count in sorted(details.items(), key=lambda d: -d[1])[:10]:
+        print(f"  {count} x {detail}")
+    print(f"throughput: {totals['ok'] / duration_s:.1f} served requests/s over {duration_s:.0f} s")
+    return totals
+
+
+def ramp_steps(rec: Recorder, counts: list[int], duration_s: float) -> float:
+    """Throughput per step and the plateau's requests per second (the mean of the steps from the
+    first that reaches 90% of the best one)."""
+    step_s = duration_s / len(counts)
+    print(f"{'clients':>8}{'served/s':>10}{'503/s':>8}{'p95 ms':>9}")
+    rates = []
+    for n, count in enumerate(counts):
+        inside = [s for s in rec.samples if n * step_s <= s.at < (n + 1) * step_s]
+        served = sorted(s.latency_s * 1000 for s in inside if s.outcome == "ok")
+        refused = sum(1 for s in inside if s.outcome == "refused")
+        rates.append(len(served) / step_s)
+        print(
+            f"{count:>8}{rates[-1]:>10.1f}{refused / step_s:>8.1f}{percentile(served, 0.95):>9.0f}"
+        )
+    best = max(rates)
+    first = next(n for n, rate in enumerate(rates) if rate >= 0.9 * best)
+    plateau = sum(rates[first:]) / len(rates[first:])
+    collapsed = rates[-1] < 0.7 * best
+    print(f"plateau: {plateau:.1f} requests/s from {counts[first]} clients on; "
+          f"at {counts[-1]} clients {rates[-1]:.1f}/s ({'collapsed' if collapsed else 'holds'})")  # fmt: skip
+    return plateau
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--run", choices=["steady", "ramp", "both"], default="both")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="demo data, prepared once"
+    )
+    parser.add_argument(
+        "--masters", type=int, default=3, help="demo masters to transcode when preparing"
+    )
+    parser.add_argument("--master-seconds", type=float, default=4.0)
+    parser.add_argument(
+        "--ladder", type=Path, help="ladder file for preparing (default: the product's)"
+    )
+    parser.add_argument(
+        "--url", help="load a server already running (its tokens in --data-dir); default: start one"
+    )
+    parser.add_argument("--server-pid", type=int, help="with --url: whose peak RSS to report")
+    parser.add_argument(
+        "--port", type=int, default=0, help="the server's port (default: a free one)"
+    )
+    parser.add_argument(
+        "--serve-arg", action="append", default=[], help="extra `catalogue serve` argument"
+    )
+    parser.add_argument("--clients", type=int, default=200, help="steady run: clients")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=1.0,
+        help="steady run: seconds between a client's requests (about)",
+    )
+    parser.add_argument("--duration", type=float, default=60.0, help="steady run: seconds")
+    parser.add_argument("--ramp-from", type=int, default=10)
+    parser.add_argument("--ramp-to", type=int, default=400)
+    parser.add_argument("--ramp-steps", type=int, default=8)
+    parser.add_argument("--ramp-duration", type=float, default=120.0, help="ramp: seconds")
+    args = parser.parse_args()
+
+    if not (args.data_dir / "load-tokens.json").exists():
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        print(f"preparing the demo in {args.data_dir} ...", flush=True)
+        began = time.monotonic()
+        prepare(args.data_dir, args.masters, args.master_seconds, args.ladder)
+        print(f"prepared in {time.monotonic() - began:.0f} s", flush=True)
+    tokens = json.loads((args.data_dir / "load-tokens.json").read_text())
+    port = args.port or free_port()
+    base = args.url or f"http://127.0.0.1:{port}"
+    server = (
+        None
+        if args.url
+        else start_server(args.data_dir, port, args.serve_arg, args.data_dir / "load-server.log")
+    )
+    pid = args.server_pid or (server.pid if server else None)
+
+    def report_server(cpu_before: float, served: int) -> None:
+        if pid is None:
+            print("server: no pid, no RSS or CPU figures (give --server-pid)")
+            return
+        cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(1, served)
+        print(f"server peak RSS: {peak_rss_mb(pid):.0f} MB; server CPU {cpu_ms:.1f} ms per served "
+              f"request; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
+
+    failed = False
+    try:
+        demo_data = asyncio.run(discover(base, tokens))
+        print(f"demo: {len(demo_data.title_ids)} titles, {len(demo_data.segment_urls)} segments "
+              f"on signed links; server pid {pid}")  # fmt: skip
+        if args.run in ("steady", "both"):
+            print(
+                f"\n(a) steady: {args.clients} clients, ~{args.pause:g} s pauses, {args.duration:g} s"
+            )
+            cpu = cpu_seconds(pid) if pid else 0.0
+            rec = asyncio.run(steady(base, demo_data, args.clients, args.pause, args.duration))
+            totals = summarise(rec, args.duration)
+            failed |= bool(totals["error"] or totals["timeout"])
+            report_server(cpu, totals["ok"])
+        if args.run in ("ramp", "both"):
+            print(
+                f"\n(b) ramp: {args.ramp_from} -> {args.ramp_to} clients, no pauses, {args.ramp_duration:g} s"
+            )
+            cpu = cpu_seconds(pid) if pid else 0.0
+            rec, counts = asyncio.run(ramp(base, demo_data, args.ramp_from, args.ramp_to,
+                                           args.ramp_steps, args.ramp_duration))  # fmt: skip
+            totals = summarise(rec, args.ramp_duration)
+            ramp_steps(rec, counts, args.ramp_duration)
+            failed |= bool(totals["error"] or totals["timeout"])
+            report_server(cpu, totals["ok"])
+    finally:
+        if server:
+            stop_server(server)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
