@@ -89,6 +89,9 @@ def issue(
         expires_at=datetime.fromtimestamp(expires, UTC),
         base_url=base,
         master_playlist_url=base + relative(row, row.master_playlist_key),
+        dash_manifest_url=(
+            base + relative(row, row.dash_manifest_key) if row.dash_manifest_key else None
+        ),
         delivery_video_url=base + relative(row, row.delivery_video_key),
         files=files,
     )
@@ -104,9 +107,18 @@ def resolve(session: Session, settings: Settings, token: str, path: str) -> tupl
     except InvalidKey:
         raise LinkInvalid("not found") from None
     row = session.exec(select(RenditionSet).where(RenditionSet.prefix == grant.prefix)).first()
-    partner = session.get(Partner, grant.partner_id)
     asset = session.get(Asset, row.asset_id) if row is not None else None
-    if row is None or partner is None or asset is None or partner.status != PartnerStatus.active:
+    if asset is None:
+        raise LinkInvalid("not found")
+    still_licensed(session, grant, asset.title_id)
+    return grant, key
+
+
+def still_licensed(session: Session, grant: Grant, title_id: int) -> Partner:
+    """The grant's partner, if it is active, the user the link was issued to is still in good
+    standing, and the title is licensed to it today; LinkInvalid (404) otherwise."""
+    partner = session.get(Partner, grant.partner_id)
+    if partner is None or partner.status != PartnerStatus.active:
         raise LinkInvalid("not found")
     if grant.user_id is not None:
         holder = user_in_good_standing(session, grant.user_id)
@@ -114,10 +126,10 @@ def resolve(session: Session, settings: Settings, token: str, path: str) -> tupl
             raise LinkInvalid("not found")
     licensed = session.exec(
         select(Title.id).where(
-            Title.id == asset.title_id,
+            Title.id == title_id,
             access.licensed_clause(partner, Period.on(access.today())),
         )
     ).first()
     if licensed is None:
         raise LinkInvalid("not found")
-    return grant, key
+    return partner

@@ -18,6 +18,8 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LANGUAGES: tuple[str, ...] = ("en", "zh", "ru", "es", "ar")
 DEFAULT = "en"
 LANGUAGE_COOKIE = "catalogue_lang"
+# ISO 639 "undetermined": babel would read it as the default locale ("English (United States)").
+UNDETERMINED = "und"
 
 
 def parse_accept_language(header: str | None) -> list[str]:
@@ -122,6 +124,8 @@ class Formatter:
 
     def language_name(self, tag: str) -> str:
         """A language tag ('kk', 'zh-Hans', ffprobe's 'eng') named in the viewer's language."""
+        if tag.strip().lower() in ("", UNDETERMINED):
+            return translations(self.language).gettext("undetermined")
         try:
             # standardize first: babel reads 'eng' as en_US ("English (United States)")
             standard = langcodes.standardize_tag(tag)

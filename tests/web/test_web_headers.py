@@ -255,8 +255,9 @@ def test_web_pages_work_under_the_policy_without_violations(
         f"() => {{ const v = document.querySelector({video!r}); return v && v.readyState >= 1; }}",
         timeout=30_000,
     )
-    box.locator("button.links").click()
-    expect(box.locator("ul.files li").first).to_be_visible()
+    package = page.locator(f".package[data-title-id='{title_id}']")
+    package.locator("button.get-package").click()
+    expect(package.locator("table.package-files tbody tr").first).to_be_visible()
     partner.close()
 
     assert violations == []

@@ -117,7 +117,7 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     screenshot(page, "player")
     context.close()
 
-    # A partner licensed for the title previews it and gets download links with checksums
+    # A partner licensed for the title previews it and gets the delivery package with checksums
     # through signed links; a partner without a licence does not see it at all.
     context = new_context(browser)
     page = sign_in(context, site, "partner-almaty")
@@ -131,10 +131,13 @@ def test_web_upload_then_play_with_quality_storyboard_and_subtitles(
     page.wait_for_function(
         "() => document.querySelector('video.preview-video').currentTime > 1", timeout=30_000
     )
-    entry.locator("button.links").click()
-    master = entry.locator("ul.files a", has_text="master.m3u8")
-    expect(master).to_have_attribute("href", re.compile(r"/d/[^/]+/master\.m3u8$"))
-    expect(entry.locator("ul.files .sha256").first).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    entry.locator("button.get-package").click()
+    mp4 = entry.locator("table.package-files a", has_text=".mp4")
+    expect(mp4).to_have_attribute("href", re.compile(r"/p/[^/]+/main-\d+\.mp4$"))
+    expect(entry.locator("table.package-files .sha256").first).to_have_text(
+        re.compile(r"^[0-9a-f]{64}$")
+    )
+    expect(entry.locator("a.zip")).to_have_attribute("href", re.compile(r"/package\.zip$"))
     screenshot(page, "partner-portal")
     context.close()
 

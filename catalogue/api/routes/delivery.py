@@ -10,11 +10,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse, StreamingResponse
 
 from catalogue.api.responses import ErrorMessage, errors
 from catalogue.auth.guards import Admin, Allow, AnyUser
-from catalogue.delivery import audit, links, manifest, subscriptions
+from catalogue.delivery import audit, links, manifest, package, subscriptions
 from catalogue.delivery import catalogue as partner_catalogue
 from catalogue.delivery.ranges import DeliveryFileResponse, media_type, served_bytes
 from catalogue.deps import PathId, QueryId, SessionDep, SettingsDep, StorageDep, id_query
@@ -23,6 +23,7 @@ from catalogue.models import Role, User
 from catalogue.models.delivery import (
     AuditAction,
     AuditEventPublic,
+    AuditFetchHourPublic,
     DeliveryManifest,
     LinkCreate,
     LinkPublic,
@@ -34,6 +35,7 @@ from catalogue.models.delivery import (
 )
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
+from catalogue.settings import DeliveryOffload
 from catalogue.storage import LocalStorage
 
 router = APIRouter(tags=["delivery"])
@@ -112,6 +114,7 @@ def download(
 ) -> Response:
     """Bytes behind a signed link. The token is the credential (players cannot send headers)."""
     engine = request.app.state.engine
+    tally = audit.tally_of(request.app, engine)
     target = f"{path}"
     try:
         grant, key = links.resolve(session, settings, token, path)
@@ -119,7 +122,7 @@ def download(
         if not storage.exists(key):
             raise NotFound("not found")
         wanted = served_bytes(request.headers.get("range"), storage.size(key))
-        audit.check_byte_quota(session, settings, grant.partner_id, wanted)
+        audit.check_byte_quota(session, settings, tally, grant.partner_id, wanted)
     except CatalogueError as refused:
         audit.record(
             engine,
@@ -130,25 +133,121 @@ def download(
             detail=refused.message,
         )
         raise
-    audit.record(
-        engine,
-        action=AuditAction.fetch,
-        target=key,
-        status_code=200,
+    audit.record_fetch(
+        tally,
+        token=token,
+        key=key,
         partner_id=grant.partner_id,
         size=0 if request.method == "HEAD" else wanted,
         detail=request.headers.get("range", ""),
     )
     if isinstance(storage, LocalStorage):
+        if settings.delivery_offload is DeliveryOffload.nginx:
+            # nginx sends the file (Range, sendfile) from its internal location: no byte
+            # passes through Python.
+            accel = {"X-Accel-Redirect": settings.delivery_internal_location + key}
+            return Response(headers=accel, media_type=media_type(key))
         return DeliveryFileResponse(storage.path(key), media_type=media_type(key))
-    if key.endswith(".m3u8"):
-        # Playlists (a few KiB) come through here so that players resolve their relative URIs
-        # under /d/{token}/, not against a presigned URL whose signature covers one object only.
+    if key.endswith((".m3u8", ".mpd")):
+        # Playlists and DASH manifests (a few KiB) come through here so that players resolve
+        # their relative URIs under /d/{token}/, not against a presigned URL whose signature
+        # covers one object only.
         return Response(b"".join(storage.iter_bytes(key)), media_type=media_type(key))
     remaining = max(1, grant.expires_at - int(time.time()))
     url = storage.presigned_url(key, expires_s=remaining)
     assert url is not None
     return RedirectResponse(url, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
+
+
+@router.post(
+    "/titles/{title_id}/package",
+    response_model=package.PackagePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**errors(404), **_QUOTA},
+)
+def create_package_links(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    user: PartnerUser,
+    title_id: PathId,
+) -> package.PackagePublic:
+    """Time-limited links to the title's delivery package for the calling partner: each file
+    (MP4, audio, sidecar subtitles, manifest.json, manifest.sha256) as an attachment with its size
+    and SHA-256, and all of them as one ZIP streamed from storage."""
+    base = settings.delivery_public_url or str(request.base_url)
+    try:
+        return package.issue(session, settings, storage, user, title_id, base)
+    except CatalogueError as refused:
+        audit.record(
+            request.app.state.engine,
+            action=AuditAction.refused,
+            target=f"package title:{title_id}",
+            status_code=refused.status_code,
+            partner_id=user.partner_id,
+            user_id=user.id,
+            detail=refused.message,
+        )
+        raise
+
+
+@router.api_route("/p/{token}/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def download_package(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    token: str,
+    name: str,
+) -> Response:
+    """A package file, or the whole package as a ZIP, as an attachment behind a signed link."""
+    engine = request.app.state.engine
+    tally = audit.tally_of(request.app, engine)
+    try:
+        grant, files = package.resolve(session, settings, storage, token)
+        stored = None  # a local file answers Range requests: big downloads resume
+        if name == package.ZIP_NAME:
+            zipped = package.zipped(storage, files)
+            size, body = len(zipped), iter(zipped)
+        else:
+            file = package.find(files, name)
+            size, body = file.size, package.file_bytes(storage, file)
+            if isinstance(storage, LocalStorage) and file.key is not None:
+                stored = storage.path(file.key)
+                size = served_bytes(request.headers.get("range"), file.size)
+        audit.check_byte_quota(session, settings, tally, grant.partner_id, size)
+    except CatalogueError as refused:
+        audit.record(
+            engine,
+            action=AuditAction.refused,
+            target=f"package {name}",
+            status_code=refused.status_code,
+            partner_id=None,
+            detail=refused.message,
+        )
+        raise
+    audit.record(
+        engine,
+        action=AuditAction.fetch,
+        target=f"{grant.prefix}/{name}",
+        status_code=200,
+        partner_id=grant.partner_id,
+        size=0 if request.method == "HEAD" else size,
+    )
+    filename = name.rsplit("/", 1)[-1]
+    kind = "application/zip" if name == package.ZIP_NAME else media_type(name)
+    if stored is not None:
+        return DeliveryFileResponse(
+            stored, media_type=kind, filename=filename, content_disposition_type="attachment"
+        )
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Length": str(size),
+    }
+    if request.method == "HEAD":
+        return Response(headers=headers, media_type=kind)
+    return StreamingResponse(body, media_type=kind, headers=headers)
 
 
 @router.get("/titles/{title_id}/manifest", response_model=DeliveryManifest, responses=errors(404))
@@ -251,5 +350,20 @@ def list_audit(
     action: AuditAction | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEventPublic]:
-    """Who fetched or was refused what, when; newest first."""
+    """Who fetched or was refused what, when; newest first. HLS segments are not listed one by
+    one: see `/audit/segments`."""
     return audit.events(session, partner_id, action, limit)
+
+
+@router.get("/audit/segments", response_model=list[AuditFetchHourPublic], responses=errors())
+def list_segment_fetches(
+    request: Request,
+    session: SessionDep,
+    user: Admin,
+    partner_id: QueryId = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditFetchHourPublic]:
+    """HLS segment fetches summed per link, stream (segment folder) and UTC hour: requests and
+    bytes; newest hour first."""
+    tally = audit.tally_of(request.app, request.app.state.engine)
+    return audit.segment_fetches(session, tally, partner_id, limit)

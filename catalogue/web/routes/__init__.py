@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from catalogue.web.routes import auth, browse, jobs, media, partner, planner, upload
+from catalogue.web.routes import auth, browse, editing, jobs, media, partner, planner, upload
 
 router = APIRouter()
-for _module in (auth, browse, upload, jobs, planner, partner, media):
+# editing before browse: /web/titles/new is not a title id.
+for _module in (auth, editing, browse, upload, jobs, planner, partner, media):
     router.include_router(_module.router)

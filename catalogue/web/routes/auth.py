@@ -35,7 +35,7 @@ from catalogue.web.pages import (
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
 # Pages anyone may open; every other page declares a PageGuard (a test enumerates them).
-PUBLIC = frozenset({"/", SIGN_IN, f"{PREFIX}/language"})
+PUBLIC = frozenset({"/", "/favicon.ico", SIGN_IN, f"{PREFIX}/language"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -58,9 +58,13 @@ def _refused_for_now(
     try:
         limiter.check(attempt)
     except RateLimited as limited:
-        gettext = i18n.translations(language_of(request, None)).gettext
-        message = gettext("Too many failed sign-ins: try again in %(seconds)s seconds.")
-        response = _sign_in_page(request, message % {"seconds": limited.retry_after_s}, next_, 429)
+        ngettext = i18n.translations(language_of(request, None)).ngettext
+        message = ngettext(
+            "Too many failed sign-ins: try again in %(num)s second.",
+            "Too many failed sign-ins: try again in %(num)s seconds.",
+            limited.retry_after_s,
+        )
+        response = _sign_in_page(request, message % {"num": limited.retry_after_s}, next_, 429)
         response.headers["Retry-After"] = str(limited.retry_after_s)
         return response
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from catalogue.campaigns import service as campaigns
 from catalogue.deps import PathId, SessionDep, SettingsDep
@@ -16,7 +16,7 @@ from catalogue.subtitles import tracks
 from catalogue.titles import service
 from catalogue.titles.filters import FilterProblems, TitleSort, from_form
 from catalogue.web import views
-from catalogue.web.pages import PREFIX, AnyPage, PageRoute, language_of, render
+from catalogue.web.pages import PREFIX, STATIC, AnyPage, PageRoute, language_of, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -24,6 +24,16 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home() -> Response:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    # Browsers and tools ask the site's root for it whatever the pages link to.
+    return FileResponse(
+        STATIC / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 @router.get(f"{PREFIX}/", response_class=HTMLResponse)
@@ -35,10 +45,10 @@ def catalogue_page(
     filters = from_form(request.query_params)
     problems: list[str] = []
     items: list[TitlePublic] = []
-    total = 0
+    total, estimated = 0, False
     try:
         page = service.list_page(session, user, filters, settings)
-        items, total = page.items, page.total
+        items, total, estimated = page.items, page.total, page.total_is_estimate
     except FilterProblems as refused:
         problems = refused.problems
     renditions = media.by_title(session, [t.id for t in items])
@@ -52,6 +62,7 @@ def catalogue_page(
         texts={t.id: views.in_language(t, lang) for t in items},
         posters=posters,
         total=total,
+        total_is_estimate=estimated,
         offset=filters.offset,
         page_size=settings.page_size_default,
         problems=problems,
@@ -95,6 +106,7 @@ def title_page(
         episodes=episodes,
         episode_texts={e.id: views.in_language(e, lang) for e in episodes},
         assets=assets,
+        untagged={view.asset.id for view in assets if views.untagged_audio(view.asset.technical)},
         playable=playable,
         rendition=rendition,
         files=media.files_of(session, rendition) if rendition else [],

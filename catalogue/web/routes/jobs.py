@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from catalogue.deps import SessionDep
 from catalogue.jobs import service
 from catalogue.models import JobStatus
-from catalogue.web.pages import PREFIX, PageRoute, StaffPage, render
+from catalogue.web import i18n, job_messages, views
+from catalogue.web.pages import PREFIX, PageRoute, StaffPage, language_of, render
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 PAGE = 50
@@ -31,6 +32,8 @@ def jobs_page(
         "jobs.html",
         user,
         jobs=rows,
+        subjects=views.job_subjects(session, rows, language_of(request, user)),
+        messages=job_messages.translated(i18n.translations(language_of(request, user)).gettext),
         total=total,
         offset=offset,
         page_size=PAGE,

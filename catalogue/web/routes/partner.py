@@ -15,7 +15,7 @@ from catalogue.models.delivery import WebhookEvent
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
 from catalogue.tours import store as tours_store
-from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, render
+from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, language_of, render
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 SOON_DAYS = 180
@@ -37,6 +37,6 @@ def partner_page(request: Request, session: SessionDep, user: PartnerPage) -> HT
         soon=[entry for entry in ahead.items if entry.title_id not in licensed],
         soon_until=today + timedelta(SOON_DAYS),
         webhooks=subscriptions.of_partner(session, partner),
-        screenings=tours_store.partner_screenings(session, partner.id),
+        screenings=tours_store.partner_screenings(session, partner.id, language_of(request, user)),
         events=list(WebhookEvent),
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import Session
 
 from catalogue.deps import PathId, SessionDep, SettingsDep
 from catalogue.media import renditions
@@ -31,9 +34,23 @@ def upload_page(
         title=title,
         text=views.in_language(title, language_of(request, user)),
         kinds=list(AssetKind),
-        assets=renditions.masters_of(session, title_id),
+        **_masters(session, title_id),
         max_bytes=settings.upload_max_bytes,
         subtitle_tracks=[tracks.to_public(t) for t in tracks.list_tracks(session, user, row)],
         subtitle_kinds=list(SubtitleKind),
         subtitle_max_bytes=settings.subtitle_max_bytes,
     )
+
+
+@router.get("/titles/{title_id}/masters", response_class=HTMLResponse)
+def masters_fragment(
+    request: Request, session: SessionDep, user: EditorPage, title_id: PathId
+) -> HTMLResponse:
+    """The upload page's list of masters alone: the page swaps it in while one is in progress."""
+    row = access.visible_title(session, user, title_id)
+    return render(request, "_masters.html", user, title=row, **_masters(session, title_id))
+
+
+def _masters(session: Session, title_id: int) -> dict[str, Any]:
+    assets = renditions.masters_of(session, title_id)
+    return {"assets": assets, "in_progress": any(views.in_progress(a) for a in assets)}

@@ -13,7 +13,7 @@
     const state = row.querySelector(".status .state");
     state.className = "state state-" + job.status;
     state.textContent = text.statuses[job.status] || job.status;
-    row.querySelector(".status .message").textContent = job.error || job.message || "";
+    row.querySelector(".status .message").textContent = job.error || text.messages[job.message] || job.message || "";
     row.querySelector("progress").value = job.progress;
     row.querySelector(".percent").textContent = percent.format(job.progress / 100);
     const active = ["queued", "running"].includes(job.status);

@@ -1,8 +1,8 @@
-// The partner portal: previews and download links through signed links, webhook settings.
+// The partner portal: HLS previews and the delivery package through signed links, webhooks.
 "use strict";
 
 (function () {
-  const { api, format, messages } = window.catalogue;
+  const { api, format, messages, size } = window.catalogue;
   const text = messages("partner-messages");
 
   async function link(assetId) {
@@ -28,34 +28,47 @@
         video.src = issued.master_playlist_url;
       }
     });
-    box.querySelector(".links").addEventListener("click", async () => {
-      const issued = await link(box.dataset.assetId);
-      const manifest = await api("GET", box.querySelector("a.manifest").getAttribute("href"));
-      const sums = new Map(manifest.files.map((f) => [f.path, f.sha256]));
-      const sumOf = (path) => sums.get(path) ||
-        [...sums].find(([known]) => known.endsWith("/" + path))?.[1];
-      const list = document.createElement("ul");
-      list.className = "files";
-      for (const [path, url] of Object.entries(issued.files)) {
-        const item = document.createElement("li");
-        const anchor = document.createElement("a");
-        anchor.href = url;
-        anchor.textContent = path;
-        anchor.dir = "ltr";
-        item.appendChild(anchor);
-        const sum = sumOf(path);
-        if (sum) {
-          const code = document.createElement("code");
-          code.className = "sha256";
-          code.dir = "ltr";
-          code.textContent = sum;
-          item.append(" · SHA-256 ", code);
-        }
-        list.appendChild(item);
+  }
+
+  // The delivery package: each file as an attachment with its size and SHA-256, or one ZIP.
+  for (const box of document.querySelectorAll(".package")) {
+    const out = box.querySelector(".out");
+    const button = box.querySelector(".get-package");
+    button.disabled = false;
+    button.addEventListener("click", async () => {
+      let issued;
+      try {
+        issued = await api("POST", "/titles/" + box.dataset.titleId + "/package");
+      } catch (error) {
+        out.replaceChildren(Object.assign(document.createElement("p"), { className: "message error", textContent: error.message }));
+        return;
       }
+      const zip = Object.assign(document.createElement("a"), {
+        href: issued.zip_url, className: "button primary zip", textContent: format(text.zip, { size: size(issued.zip_size) }),
+      });
+      zip.setAttribute("download", "");
+      const table = document.createElement("table");
+      table.className = "package-files";
+      const head = table.createTHead().insertRow();
+      for (const label of [text.file, text.size, "SHA-256"]) {
+        head.appendChild(Object.assign(document.createElement("th"), { scope: "col", textContent: label }));
+      }
+      const body = table.createTBody();
+      for (const file of issued.files) {
+        const row = body.insertRow();
+        const anchor = Object.assign(document.createElement("a"), { href: file.url, textContent: file.name, dir: "ltr" });
+        anchor.setAttribute("download", "");
+        row.insertCell().appendChild(anchor);
+        row.insertCell().textContent = size(file.size);
+        const sum = row.insertCell().appendChild(Object.assign(document.createElement("code"), { className: "sha256", dir: "ltr", textContent: file.sha256 }));
+        sum.title = file.sha256;
+      }
+      const wrap = Object.assign(document.createElement("div"), { className: "table-wrap" });
+      wrap.appendChild(table);
       const note = document.createElement("p");
-      note.textContent = format(text.expires, { when: new Date(issued.expires_at).toLocaleString(window.catalogue.lang) });
-      out.replaceChildren(note, list);
+      note.className = "hint";
+      note.textContent = format(text.expires, { when: new Date(issued.expires_at).toLocaleString(window.catalogue.lang) }) + " " + text.check;
+      out.replaceChildren(zip, wrap, note);
     });
   }
 

@@ -125,6 +125,33 @@
     }
   }
 
+  // --- the player's own controls (the browser's are off: one seek bar, with the storyboard) ----
+  const play = section.querySelector("button.play");
+  const mute = section.querySelector("button.mute");
+  const clock = section.querySelector(".clock");
+  const toggle = () => (video.paused ? video.play() : video.pause());
+  play.addEventListener("click", toggle);
+  video.addEventListener("click", toggle);
+  const showPlaying = () => {
+    play.textContent = video.paused ? text.play : text.pause;
+    play.setAttribute("aria-pressed", String(!video.paused));
+  };
+  video.addEventListener("play", showPlaying);
+  video.addEventListener("pause", showPlaying);
+  mute.addEventListener("click", () => { video.muted = !video.muted; });
+  video.addEventListener("volumechange", () => {
+    mute.textContent = video.muted ? text.unmute : text.mute;
+    mute.setAttribute("aria-pressed", String(video.muted));
+  });
+  video.addEventListener("timeupdate", () => {
+    const total = isFinite(video.duration) ? video.duration : Number(seek.max);
+    clock.textContent = window.catalogue.duration(video.currentTime) + " / " + window.catalogue.duration(total);
+  });
+  section.querySelector("button.fullscreen").addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else section.requestFullscreen();
+  });
+
   subtitles.dataset.off = subtitles.options[0].textContent;
   status.textContent = text.loading;
   const src = section.dataset.src;

@@ -43,6 +43,7 @@
     box.hidden = false;
     box.querySelector(".file-name bdi").textContent = file.name;
     after.replaceChildren();
+    delete after.dataset.outcome;
     const upload = new tus.Upload(file, {
       endpoint: "/uploads",
       chunkSize: 16 * 1024 * 1024,
@@ -75,7 +76,8 @@
         figures.textContent = text.finishing;
         pause.hidden = true;
         section.dataset.assetId = assetId;
-        follow(assetId, after);
+        refreshMasters();
+        follow(assetId, after).then(() => { figures.textContent = text.uploaded; });
       },
     });
     current = upload;
@@ -181,13 +183,24 @@
     events.addEventListener("end", () => { events.close(); done(job); });
   }
 
-  // Rows still being checked or transcoded when the page was (re)loaded are followed too.
-  for (const row of document.querySelectorAll("tr[data-asset-id]")) {
-    const state = row.dataset.state;
-    if (["uploaded", "probing"].includes(state) || (state === "ready" && row.dataset.hasRenditions === "no")) {
-      follow(row.dataset.assetId, row.querySelector(".live"));
-    }
+  // The list of masters: swapped for the server's while any master in it is still changing, so
+  // a new upload appears at once and every row ends in its final state without a reload.
+  const masters = document.querySelector(".masters-of-title");
+  let refreshing = null;
+  async function refreshMasters() {
+    if (refreshing) return;
+    refreshing = (async () => {
+      do {
+        const response = await fetch(masters.dataset.endpoint, { credentials: "same-origin" });
+        if (!response.ok) break;
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        masters.querySelector(".masters").replaceWith(fresh.querySelector(".masters"));
+        await sleep(1000);
+      } while (masters.querySelector(".masters").dataset.inProgress === "yes" || (current && !after.dataset.outcome));
+    })();
+    try { await refreshing; } finally { refreshing = null; }
   }
+  if (masters.querySelector(".masters").dataset.inProgress === "yes") refreshMasters();
 
   // --- subtitle files: attached as draft tracks, checked, then published into the HLS --------
   const attach = document.querySelector("form.attach");
