@@ -100,6 +100,11 @@ class StorageBackend(StrEnum):
     s3 = "s3"
 
 
+class DeliveryOffload(StrEnum):
+    none = "none"
+    nginx = "nginx"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CATALOGUE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -112,6 +117,12 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default is a SQLite file in the data directory. "
         "Scale-out: postgresql+psycopg://user:pass@host/db",
     )
+    web_workers: int = Field(
+        default=1, ge=1, le=64,
+        description="API processes `catalogue serve` runs (a Python process serves about one "
+        "core's worth of requests); each has its own request places, connection pool and, "
+        "embedded, its own job pool of job_workers threads",
+    )  # fmt: skip
     # Overload: requests wait on the event loop for room, then 503 + Retry-After (`overload.py`).
     request_concurrency: int = Field(
         default=32, ge=1, le=1024,
@@ -159,6 +170,14 @@ class Settings(BaseSettings):
     )
     ffprobe_path: str | None = Field(
         default=None, description="ffprobe binary; default: beside ffmpeg_path, else on PATH"
+    )
+    vmaf_ffmpeg_path: str | None = Field(
+        default=None,
+        description="ffmpeg with libvmaf, used only to score renditions (VMAF); default: the "
+        "static build of the imageio-ffmpeg package (Debian's ffmpeg has no libvmaf)",
+    )
+    measure_quality: bool = Field(
+        default=True, description="score every rung with VMAF on sampled windows of the title"
     )
 
     _generated_key: bytes | None = PrivateAttr(default=None)
@@ -273,12 +292,27 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(
         default=None, description="e.g. http://minio:9000; None: AWS"
     )
+    s3_public_endpoint_url: str | None = Field(
+        default=None,
+        description="where browsers and partners reach the same S3 server (e.g. "
+        "https://media.example.org): presigned URLs are signed for this host; None: the "
+        "s3_endpoint_url",
+    )
     s3_bucket: str = "catalogue"
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
     upload_dir: Path | None = Field(
-        default=None, description="uploads in progress (local disk); default data_dir/uploads"
+        default=None,
+        description="uploads in progress; default data_dir/uploads. Several API nodes: a "
+        "directory they all share (any node takes the next PATCH of any upload)",
+    )
+    upload_lease_s: float = Field(
+        default=15.0,
+        ge=1,
+        le=600,
+        description="a PATCH holds its upload for this long, renewed while the body streams; a "
+        "node that dies mid-PATCH blocks the upload (423) at most this long",
     )
     upload_max_bytes: int = Field(default=500 * 1024**3, gt=0, description="Tus-Max-Size")
     upload_expiry_hours: float = Field(
@@ -321,11 +355,30 @@ class Settings(BaseSettings):
     delivery_public_url: str | None = Field(
         default=None, description="base URL partners reach the service at; default: the request's"
     )
+    delivery_offload: DeliveryOffload = Field(
+        default=DeliveryOffload.none,
+        description="who sends a partner's bytes from local storage. none: the API itself "
+        "(embedded form); nginx: the API checks the link and audits, then answers "
+        "X-Accel-Redirect to delivery_internal_location and nginx sends the file (see "
+        "deploy/nginx.conf). Object storage redirects to a presigned URL either way",
+    )
+    delivery_internal_location: str = Field(
+        default="/_media/",
+        pattern=r"^/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/$",
+        description="nginx's internal location that aliases storage_root (delivery_offload=nginx)",
+    )
     delivery_daily_link_quota: int | None = Field(
         default=None, ge=1, description="download links a partner may get per UTC day; none: no cap"
     )
     delivery_daily_byte_quota: int | None = Field(
         default=None, ge=1, description="bytes a partner may download per UTC day; none: no cap"
+    )
+    audit_flush_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="HLS segment fetches are summed per link, stream and hour in each process "
+        "and written this often (and at shutdown)",
     )
     webhook_timeout_s: float = Field(default=10.0, gt=0, description="per delivery attempt")
     webhook_allow_private_addresses: bool = Field(

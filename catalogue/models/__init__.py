@@ -3,7 +3,7 @@
 from catalogue.models.accounts import ApiToken, Role, User, WebSession
 from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
-from catalogue.models.delivery import AuditEvent, Webhook, WebhookDelivery
+from catalogue.models.delivery import AuditEvent, AuditFetchHour, Webhook, WebhookDelivery
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, PartnerStatus, Venue
 from catalogue.models.renditions import RenditionFile, RenditionSet
@@ -22,7 +22,7 @@ from catalogue.models.titles import (
     TitleStatus,
     TitleTag,
 )
-from catalogue.models.tours import TourPlan, TourReason, TourScreening
+from catalogue.models.tours import TourCopies, TourPlan, TourReason, TourRequest, TourScreening
 
 __all__ = [
     "ApiToken",
@@ -31,6 +31,7 @@ __all__ = [
     "AssetKind",
     "AssetState",
     "AuditEvent",
+    "AuditFetchHour",
     "Campaign",
     "Job",
     "JobStatus",
@@ -52,8 +53,10 @@ __all__ = [
     "TitleSearch",
     "TitleStatus",
     "TitleTag",
+    "TourCopies",
     "TourPlan",
     "TourReason",
+    "TourRequest",
     "TourScreening",
     "Upload",
     "User",

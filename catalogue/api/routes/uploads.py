@@ -7,7 +7,9 @@ flat whatever the file size. Every answer carries `Tus-Resumable`, errors includ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -20,16 +22,17 @@ from starlette.requests import ClientDisconnect
 
 from catalogue.api.responses import ErrorMessage, errors, without_body
 from catalogue.auth.guards import Editor
-from catalogue.deps import SessionDep, SettingsDep
+from catalogue.deps import SessionDep, SettingsDep, away_from_database
 from catalogue.errors import CatalogueError, NotAuthenticated
 from catalogue.ingest import Ingest, IngestDep, tus
 from catalogue.ingest import uploads as service
-from catalogue.ingest.staging import StagedPatch
+from catalogue.ingest.uploads import OpenPatch
 from catalogue.models import Upload
 
 log = logging.getLogger("catalogue.ingest")
 
 FLUSH_BYTES = 4 * 1024 * 1024  # written and hashed in a worker thread per 4 MiB
+LEASE_POLL_S = 0.2  # how often a PATCH waiting for another request's lease looks again
 
 
 class TusRoute(APIRoute):
@@ -256,54 +259,91 @@ async def _append(
     if content_length == 0 and upload.offset == upload.length == at:
         await run_in_threadpool(service.finish_if_whole, session, ingest, upload)
         return upload
-    patch = await run_in_threadpool(
-        service.begin_patch, session, ingest, upload, at, content_length, checksum
-    )
+    patch = await _begin(request, session, ingest, upload.id, at, content_length, checksum)
+    engine = request.app.state.engine
     try:
-        whole_body = await _receive(request, patch, room=upload.length - at)
+        # The body may take minutes: its place at the database goes to other requests meanwhile.
+        async with away_from_database(request, session):
+            whole_body = await _receive(
+                request, patch, lambda: service.renew(engine, ingest, patch)
+            )
     except BaseException:
-        await run_in_threadpool(_abandon, patch)
+        await run_in_threadpool(service.abandon, engine, ingest, patch)
         raise
-    return await run_in_threadpool(
-        service.end_patch, session, ingest, upload, patch, whole_body=whole_body
-    )
+    return await run_in_threadpool(service.end_patch, session, ingest, patch, whole_body=whole_body)
 
 
-async def _receive(request: Request, patch: StagedPatch, *, room: int) -> bool:
-    """Stream the body into `patch`; False when the client went away mid-body.
+async def _begin(
+    request: Request,
+    session: SessionDep,
+    ingest: Ingest,
+    upload_id: str,
+    at: int,
+    content_length: int | None,
+    checksum: tuple[str, bytes] | None,
+) -> OpenPatch:
+    """Take the upload, waiting up to one lease length for a request still writing it (e.g. the
+    one a client cut off just before retrying, or one whose node died): then 423."""
+    deadline = time.monotonic() + ingest.settings.upload_lease_s + LEASE_POLL_S
+    while True:
+        try:
+            return await run_in_threadpool(
+                service.begin_patch, session, ingest, upload_id, at, content_length, checksum
+            )
+        except tus.UploadLocked:
+            if time.monotonic() > deadline:
+                raise
+        async with away_from_database(request, session):
+            await asyncio.sleep(LEASE_POLL_S)
 
-    Double-buffered: one buffer is written and hashed in a worker thread while the next is
-    received, so the socket is not paused for the disk (at most two buffers in memory)."""
-    buffer = bytearray()
+
+async def _receive(request: Request, patch: OpenPatch, renew: Callable[[], None]) -> bool:
+    """Stream the body into the staged file; False when the client went away mid-body.
+
+    Double-buffered: one batch of received chunks is written and hashed in a worker thread while
+    the next is received, so the socket is not paused for the disk (at most two batches in
+    memory); chunks are never joined (no copy). The upload's lease is renewed on a timer
+    meanwhile, however slowly the body comes."""
+    staged, room = patch.staged, patch.room
+    batch: list[bytes] = []
+    batched = 0
     writing: asyncio.Future[None] | None = None
     whole = True
+    lease = asyncio.ensure_future(_keep_lease(renew, request.app.state.settings.upload_lease_s))
     try:
         async for chunk in request.stream():
-            if patch.received + len(buffer) + len(chunk) > room:
+            batched += len(chunk)
+            if staged.received + batched > room:
                 raise tus.TooLarge(
                     f"the body is longer than the {room} bytes left of Upload-Length"
                 )
-            buffer += chunk
-            if len(buffer) >= FLUSH_BYTES:
+            batch.append(chunk)
+            if batched >= FLUSH_BYTES:
                 if writing is not None:
                     await writing
-                writing = asyncio.ensure_future(run_in_threadpool(patch.write, buffer))
-                buffer = bytearray()
+                if lease.done():  # the lease was lost: stop writing what is no longer ours
+                    lease.result()
+                writing = asyncio.ensure_future(run_in_threadpool(staged.write, batch))
+                batch, batched = [], 0
     except ClientDisconnect:
         whole = False
     finally:
-        if writing is not None:
-            await writing
-    if buffer:
-        await run_in_threadpool(patch.write, buffer)
+        try:
+            if writing is not None:
+                await writing
+        finally:
+            lease.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lease
+    if batch:
+        await run_in_threadpool(staged.write, batch)
     return whole
 
 
-def _abandon(patch: StagedPatch) -> None:
-    try:
-        patch.discard()
-    finally:
-        patch.close()
+async def _keep_lease(renew: Callable[[], None], lease_s: float) -> None:
+    while True:
+        await asyncio.sleep(lease_s / 3)
+        await run_in_threadpool(renew)
 
 
 def _state_headers(upload: Upload) -> dict[str, str]:
