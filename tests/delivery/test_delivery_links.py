@@ -212,3 +212,8 @@ def test_audit_log_and_quotas(
     link(client, actors, item.asset_id)
     refused = client.post(f"/assets/{item.asset_id}/links", headers=actors.partner)
     assert refused.status_code == 429 and "2 links per UTC day" in refused.json()["detail"]
+    audited = client.get("/audit", params={"action": "refused"}, headers=actors.admin).json()
+    assert any(
+        row["target"] == f"link asset:{item.asset_id}" and row["status_code"] == 429
+        for row in audited
+    ), audited

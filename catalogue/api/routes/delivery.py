@@ -6,6 +6,8 @@ A partner sees only what is licensed to it now; anything else answers 404, whate
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -88,19 +90,8 @@ def create_link(
     Local storage: `/d/{token}/{path}` served with HTTP Range; object storage: presigned URLs."""
     base = settings.delivery_public_url or str(request.base_url)
     lifetime = body.expires_in_s if body else None
-    try:
+    with _refusal_audited(request, user, f"link asset:{asset_id}"):
         return links.issue(session, settings, storage, user, asset_id, lifetime, base)
-    except CatalogueError as refused:
-        audit.record(
-            request.app.state.engine,
-            action=AuditAction.refused,
-            target=f"link asset:{asset_id}",
-            status_code=refused.status_code,
-            partner_id=user.partner_id,
-            user_id=user.id,
-            detail=refused.message,
-        )
-        raise
 
 
 @router.api_route("/d/{token}/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -177,19 +168,8 @@ def create_package_links(
     (MP4, audio, sidecar subtitles, manifest.json, manifest.sha256) as an attachment with its size
     and SHA-256, and all of them as one ZIP streamed from storage."""
     base = settings.delivery_public_url or str(request.base_url)
-    try:
+    with _refusal_audited(request, user, f"package title:{title_id}"):
         return package.issue(session, settings, storage, user, title_id, base)
-    except CatalogueError as refused:
-        audit.record(
-            request.app.state.engine,
-            action=AuditAction.refused,
-            target=f"package title:{title_id}",
-            status_code=refused.status_code,
-            partner_id=user.partner_id,
-            user_id=user.id,
-            detail=refused.message,
-        )
-        raise
 
 
 @router.api_route("/p/{token}/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -367,3 +347,21 @@ def list_segment_fetches(
     bytes; newest hour first."""
     tally = audit.tally_of(request.app, request.app.state.engine)
     return audit.segment_fetches(session, tally, partner_id, limit)
+
+
+@contextmanager
+def _refusal_audited(request: Request, user: User, target: str) -> Iterator[None]:
+    """A refused request for links goes to the audit log before its error answer."""
+    try:
+        yield
+    except CatalogueError as refused:
+        audit.record(
+            request.app.state.engine,
+            action=AuditAction.refused,
+            target=target,
+            status_code=refused.status_code,
+            partner_id=user.partner_id,
+            user_id=user.id,
+            detail=refused.message,
+        )
+        raise
