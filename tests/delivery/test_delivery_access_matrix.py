@@ -21,8 +21,9 @@ from catalogue.models import Job, RightsWindow, Role, User
 from catalogue.settings import Settings
 from tests.conftest import Actors
 
-# Routes whose credential is not a user: the signed link itself (tests/delivery/test_delivery_links.py).
-TOKEN_ROUTES = {"/d/{token}/{path:path}"}
+# Routes whose credential is not a user but the signed link itself: rendition links
+# (tests/delivery/test_delivery_links.py) and delivery packages (test_delivery_package.py).
+TOKEN_ROUTES = {"/d/{token}/{path:path}", "/p/{token}/{name:path}"}
 SRT = b"1\n00:00:00,500 --> 00:00:01,500\nHello\n"
 
 
