@@ -1,15 +1,17 @@
 """Per-title encoding: each rung's bitrate chosen for its quality target from measured VMAF.
 
-The same sampled windows as the quality measurement are encoded quickly at two constant-quality
+The same sampled windows as the quality measurement are encoded quickly at three constant-quality
 settings (x264 CRF) at every rung's size, and scored with VMAF against the master. Per rung, the
-two (bitrate, VMAF) points give a log-linear curve; the bitrate that reaches the rung's
-`target_vmaf` is chosen, with a margin for constant-bitrate encoding being less efficient than
-CRF, and never above the ladder's own bitrate (a grainy documentary keeps the fixed ladder; a
+(bitrate, VMAF) points give a piecewise log-linear curve (interpolated between the two points
+that bracket the target, extrapolated from the nearest pair otherwise); the bitrate that reaches
+the rung's `target_vmaf` is chosen, with a margin for capped-bitrate encoding being less efficient
+than CRF, and never above the ladder's own bitrate (a grainy documentary keeps the fixed ladder; a
 cartoon-like promo gets far fewer bits). `choose_kbps` is pure; `probe_points` encodes and scores.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 import tempfile
@@ -31,9 +33,12 @@ from transcoder.profiles import Ladder
 from transcoder.quality import QualitySample, frame_scores, sample_windows
 from transcoder.run import CancelCheck, run_ffmpeg
 
-PROBE_CRFS = (23, 33)
-ABR_MARGIN = 1.1
-"""Bitrate-targeted encoding needs about 10% more bits than CRF for the same quality."""
+PROBE_CRFS = (18, 25, 32)
+"""From near-transparent to a 360p rung's quality: the default targets fall between two points
+(extrapolating past the CRF 23 point overestimated what a rung reaches, VMAF saturating)."""
+ABR_MARGIN = 1.35
+"""The ladder's capped-bitrate encode (x264 veryfast, peak 1.1x, buffer 2x) reached the VMAF a
+CRF probe reached with 1.27-1.44x fewer bits (bench/ladder_bench.py masters, 480p-720p)."""
 FLOOR_SHARE = 0.1
 """Never below a tenth of the rung's fixed bitrate (a black slate would otherwise get ~0)."""
 
@@ -45,9 +50,15 @@ class ProbePoint:
 
 
 def choose_kbps(points: Sequence[ProbePoint], target: float, cap: int) -> int:
-    """The bitrate at which the log-linear VMAF curve through ``points`` reaches ``target``,
-    with the ABR margin, between a tenth of ``cap`` and ``cap``."""
-    low, high = min(points, key=lambda p: p.kbps), max(points, key=lambda p: p.kbps)
+    """The bitrate at which the piecewise log-linear VMAF curve through ``points`` reaches
+    ``target``, with the ABR margin, between a tenth of ``cap`` and ``cap``."""
+    ordered = sorted(points, key=lambda p: p.kbps)
+    pairs = list(itertools.pairwise(ordered))
+    # the pair bracketing the target, else the nearest end's pair
+    low, high = next(
+        ((a, b) for a, b in pairs if min(a.vmaf, b.vmaf) <= target <= max(a.vmaf, b.vmaf)),
+        pairs[-1] if target > ordered[-1].vmaf else pairs[0],
+    )
     if high.vmaf <= low.vmaf or high.kbps <= low.kbps:
         wanted = high.kbps if target > low.vmaf else low.kbps  # flat curve: quality is cheap
     else:
@@ -91,6 +102,7 @@ def probe_points(
                 graph = build_vmaf_graph(
                     master, plan, samples, start=start, seconds=length,
                     reference=(top.width, top.height), every_nth_frame=sample.every_nth_frame,
+                    threads=sample.threads,
                 )  # fmt: skip
                 own = [str(s.path) for s in samples]
                 run_ffmpeg(measuring, graph, inputs=[master], own_inputs=own, cancel=cancel)

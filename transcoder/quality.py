@@ -45,8 +45,13 @@ class QualitySample:
     seconds: float = 1.0
     """Scored from each window's start: a few seconds of a title keep scoring under a tenth of
     the ladder's time (libvmaf at the top rung's size costs about what an encode does)."""
-    every_nth_frame: int = 5
-    """libvmaf scores every Nth frame of a window (it still reads the others for motion)."""
+    every_nth_frame: int = 8
+    """libvmaf scores every Nth frame of a window (it still reads the others for motion): 4 of a
+    second at 25 fps. Each scored frame costs about what decoding and scaling the window does
+    (every 5th frame: 10 % of the ladder's CPU, every frame: 23 %, on a 24 s master)."""
+    threads: int = 1
+    """libvmaf threads: on a 1 s window one thread gives the same scores as two for about 14 %
+    less CPU (bench/ladder_bench.py, 24 s master); the transcode already fills the cores."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ def measure_vmaf(
             graph = build_vmaf_graph(
                 master, plan, samples, start=window.start * seg, seconds=seconds,
                 reference=(top.width, top.height), every_nth_frame=sample.every_nth_frame,
+                threads=sample.threads,
             )  # fmt: skip
             own = [str(s.path) for s in samples]
             run_ffmpeg(measuring, graph, inputs=[master], own_inputs=own, cancel=cancel)

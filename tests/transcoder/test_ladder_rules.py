@@ -17,7 +17,7 @@ from mpegdash.parser import MPEGDASHParser
 from tests.support.media import make_clip, make_in_spec_h264, make_pal_anamorphic_interlaced
 from transcoder import testmedia
 from transcoder.ladder import AudioTrack, SourcePicture, audio_outputs, plan_renditions
-from transcoder.pertitle import ProbePoint, choose_kbps
+from transcoder.pertitle import ABR_MARGIN, ProbePoint, choose_kbps
 from transcoder.pipeline import LadderOutput, transcode
 from transcoder.profiles import (
     DEFAULT_LADDER,
@@ -289,7 +289,7 @@ def test_every_rung_is_scored_and_more_pixels_and_bits_score_higher(tmp_path: Pa
     scores = {q.folder: q for q in result.quality}
     assert list(scores) == [v.uri.split("/")[0] for v in result.variants]
     for q in scores.values():
-        assert q.frames == 15  # 3 windows of 1 s at 25 fps, every 5th frame
+        assert q.frames == 12  # 3 windows of 1 s at 25 fps, every 8th frame (0, 8, 16, 24)
         assert 0 <= q.vmaf_p5 <= q.vmaf_mean <= 100
     assert scores["r360"].vmaf_mean > scores["r240"].vmaf_mean > scores["r144"].vmaf_mean
     assert not [p for p in result.directory.rglob("*.json")]  # scratch files stay out of the set
@@ -308,9 +308,20 @@ def test_a_packaged_rung_scores_as_the_master_itself(tmp_path: Path) -> None:
 
 def test_the_bitrate_for_a_target_lies_on_the_log_linear_curve_with_a_margin() -> None:
     points = [ProbePoint(1000, 90.0), ProbePoint(250, 80.0)]
-    assert choose_kbps(points, 85.0, cap=2000) == math.ceil(500 * 1.1)
+    assert choose_kbps(points, 85.0, cap=2000) == math.ceil(500 * ABR_MARGIN)
     assert choose_kbps(points, 99.0, cap=2000) == 2000  # beyond reach: the fixed bitrate
     assert choose_kbps(points, 40.0, cap=2000) == 200  # never below a tenth of it
+
+
+def test_the_curve_is_read_between_the_two_probes_that_bracket_the_target() -> None:
+    # VMAF saturates: a line through the end points would ask 3000 kbit/s for 92.5, the
+    # bracketing probes (90 at 1000, 95 at 4000) ask 2000
+    saturating = [ProbePoint(4000, 95.0), ProbePoint(250, 70.0), ProbePoint(1000, 90.0)]
+    assert choose_kbps(saturating, 92.5, cap=5000) == math.ceil(2000 * ABR_MARGIN)
+    # below the lowest probe: extrapolated from the lowest pair (70 at 250, 90 at 1000)
+    assert choose_kbps(saturating, 60.0, cap=1000) == math.ceil(125 * ABR_MARGIN)
+    # above the highest: from the highest pair (a cap high enough not to interfere)
+    assert choose_kbps(saturating, 97.5, cap=99999) == math.ceil(8000 * ABR_MARGIN)
 
 
 def test_per_title_needs_a_target_on_every_rung_and_sane_targets() -> None:
@@ -341,9 +352,10 @@ def test_an_easy_title_gets_fewer_bits_for_its_target_quality(tmp_path: Path) ->
     master = make_clip(tmp_path / "promo.mp4", seconds=3.0)
     fixed = transcode(MEASURED, master, tmp_path / "fixed", PER_TITLE)
     tuned = transcode(MEASURED, master, tmp_path / "tuned", replace(PER_TITLE, per_title=True))
-    assert video_bytes(tuned) < 0.8 * video_bytes(fixed)
+    assert video_bytes(tuned) < 0.9 * video_bytes(fixed)
+    # the rungs really reach their targets (the CRF probes alone promised 3 points too many)
     for quality, rung in zip(tuned.quality, PER_TITLE.rungs, strict=True):
-        assert quality.vmaf_mean >= rung.target_vmaf - 3  # type: ignore[operator]
+        assert quality.vmaf_mean >= rung.target_vmaf - 0.5  # type: ignore[operator]
 
 
 def test_a_titles_last_few_frames_are_no_window_of_their_own() -> None:
