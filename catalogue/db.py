@@ -15,6 +15,7 @@ from catalogue.errors import Conflict, NotFound
 from catalogue.settings import Settings
 
 Row = TypeVar("Row", bound=SQLModel)
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024  # address space per connection, not memory
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -49,6 +50,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Pages read through a memory map instead of a read() into each connection's cache: about
+    # 10 % less CPU on searches and lists over a million titles (bench/search_bench.py).
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

@@ -126,11 +126,13 @@ class TitleLocalization(SQLModel, table=True):
 
 class TitleTag(SQLModel, table=True):
     __tablename__ = "title_tag"
+    # tag first, with the title id: the tag filter and its count read this index alone
+    __table_args__ = (Index("ix_title_tag_tag_title", "tag", "title_id"),)
 
     title_id: int = Field(
         sa_column=Column(Integer, ForeignKey("title.id", ondelete="CASCADE"), primary_key=True)
     )
-    tag: str = Field(sa_column=Column(String(64), primary_key=True, index=True))
+    tag: str = Field(sa_column=Column(String(64), primary_key=True))
 
 
 # --- API models -------------------------------------------------------------------------------
@@ -245,12 +247,14 @@ EXACT_TOTAL_UP_TO = 1_000
 class TitlePage(SQLModel):
     items: list[TitlePublic]
     total: int = Field(
-        description=f"how many titles match in all: exact up to {EXACT_TOTAL_UP_TO:,}, estimated "
-        "above that unless the request asks for `exact=true` (see `total_is_estimate`)"
+        description="how many titles match in all. Exact when the page holds the last match; "
+        f"else up to {EXACT_TOTAL_UP_TO:,}, or with `q` or `tag` when the words or the tag "
+        f"alone match at most {2 * EXACT_TOTAL_UP_TO:,} titles; else estimated, unless the "
+        "request asks for `exact=true` (see `total_is_estimate`)"
     )
     total_is_estimate: bool = Field(
         default=False,
-        description=f"true when `total` is an estimate (more than {EXACT_TOTAL_UP_TO:,} matches)",
+        description="true when `total` is an estimate from a sample of the catalogue",
     )
     limit: int
     offset: int

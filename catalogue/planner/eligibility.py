@@ -361,22 +361,26 @@ def evaluate(problem: Problem) -> Eligibility:
     per_pair: dict[tuple[str, str], list[Reason]] = {}
     has_candidate: set[tuple[str, str]] = set()
     # Venues alike in everything the shared rules read get the same answer; the partner counts
-    # only for titles with an exclusive window.
-    plain_keys = [(v.country, v.kind, None, v.equipment, v.languages) for v in venues]
-    partner_keys = [(v.country, v.kind, v.partner_id, v.equipment, v.languages) for v in venues]
+    # only for titles with an exclusive window. Each venue gets the number of its group once,
+    # so the loop over every (title, venue) below indexes a list instead of hashing a key.
+    plain_groups = _groups([(v.country, v.kind, None, v.equipment, v.languages) for v in venues])
+    partner_groups = _groups(
+        [(v.country, v.kind, v.partner_id, v.equipment, v.languages) for v in venues]
+    )
     for title in problem.titles:
         title_windows = tuple(windows.get(title.id, ()))
         exclusive = any(w.exclusive_partner for w in title_windows)
-        shared: dict[tuple[object, ...], Reason | tuple[list[Span], list[Segment]]] = {}
+        groups = partner_groups if exclusive else plain_groups
+        shared: list[Reason | tuple[list[Span], list[Segment]] | None] = [None] * len(venues)
         in_country: dict[str, tuple[RightsWindow, ...]] = {}
-        for venue, key in zip(venues, partner_keys if exclusive else plain_keys, strict=True):
-            if key not in shared:
+        for venue, group in zip(venues, groups, strict=True):
+            answer = shared[group]
+            if answer is None:
                 here = in_country.get(venue.country)
                 if here is None:
                     here = tuple(w for w in title_windows if venue.country in w.territories)
                     in_country[venue.country] = here
-                shared[key] = _shared_rules(problem, title, venue, here)
-            answer = shared[key]
+                answer = shared[group] = _shared_rules(problem, title, venue, here)
             result = (
                 answer
                 if isinstance(answer, Reason)
@@ -405,6 +409,12 @@ def evaluate(problem: Problem) -> Eligibility:
     return Eligibility(
         tuple(candidates), blocked, tuple(pair_reasons), title_reasons, country_reasons
     )
+
+
+def _groups(keys: list[tuple[object, ...]]) -> list[int]:
+    """The number of each key's group, equal keys alike, counted from 0 in order of appearance."""
+    numbers: dict[tuple[object, ...], int] = {}
+    return [numbers.setdefault(key, len(numbers)) for key in keys]
 
 
 def _rollup(

@@ -79,12 +79,25 @@ class Occupancy:
         return True
 
     def _copy_ok(self, cand: Candidate, day: int, copies: int) -> bool:
+        """Fewer than `copies` holds of the title overlap at every day of the new hold."""
         end = day + self.instance.copy_hold[cand.country]
         overlapping = [
             (s, e) for s, e in self.title_holds.get(cand.title_id, []) if s < end and day < e
         ]
-        points = [day] + [s for s, _ in overlapping if s > day]
-        return all(sum(1 for s, e in overlapping if s <= p < e) < copies for p in points)
+        if len(overlapping) < copies:
+            return True
+        # A sweep over the holds' starts and ends within [day, end): an end sorts before a start
+        # on the same day, as a hold [s, e) is free again on day e.
+        events = sorted(
+            [(max(s, day), 1) for s, _ in overlapping]
+            + [(e, -1) for _, e in overlapping if e < end]
+        )
+        held = 0
+        for _, change in events:
+            held += change
+            if held >= copies:
+                return False
+        return True
 
     def add(self, cand: Candidate, day: int) -> None:
         self.picks.append((cand, day))

@@ -36,7 +36,6 @@ from catalogue.models import (
     TitleStatus,
     TitleTag,
 )
-from catalogue.models.titles import EXACT_TOTAL_UP_TO
 from catalogue.rights_core.language_sql import in_family_clause
 from catalogue.settings import Settings
 from catalogue.validation import language_tag
@@ -84,8 +83,8 @@ class TitleFilters(BaseModel):
     offset: int = Field(0, ge=0, le=1_000_000)
     exact: bool = Field(
         False,
-        description=f"count every match for `total`; by default a total above "
-        f"{EXACT_TOTAL_UP_TO:,} is an estimate (`total_is_estimate`), which keeps large lists fast",
+        description="count every match for `total`; by default a large total is an estimate "
+        "(`total_is_estimate`, see `total`), which keeps large lists fast",
     )
 
     def order(self) -> TitleSort:
@@ -157,25 +156,47 @@ class _Tier(Enum):
     others = "others"
 
 
+def _id_in(ids: Select[Any], sampled: bool) -> ColumnElement[bool]:
+    """Title.id in `ids`. For a sampled count `+ 0` keeps the database from reading titles
+    through the list (every match, thousands of random reads for a common word or tag): it then
+    reads the sample's id ranges and looks each id up in the list."""
+    return (col(Title.id) + 0 if sampled else col(Title.id)).in_(ids)
+
+
+def _fts_match(terms: list[search.Term], tier: _Tier) -> ColumnElement[bool]:
+    expression = search.fts5_query(terms)
+    if tier is _Tier.titles:
+        expression = f"{{titles}} : ({expression})"
+    elif tier is _Tier.others:
+        expression = f"({expression}) NOT ({{titles}} : ({expression}))"
+    return literal_column("title_fts").op("MATCH")(bindparam("fts", expression))
+
+
+def _tsquery(terms: list[search.Term]) -> ColumnElement[Any]:
+    return func.to_tsquery("simple", bindparam("tsq", search.tsquery(terms)))
+
+
+_VECTOR: ColumnElement[Any] = literal_column("title_search.search_vector")
+
+
 def _searched(
-    session: Session, query: Select[Any], terms: list[search.Term], tier: _Tier, ranked: bool
+    session: Session,
+    query: Select[Any],
+    terms: list[search.Term],
+    tier: _Tier,
+    ranked: bool,
+    sampled: bool = False,
 ) -> tuple[Select[Any], Any]:
     """`query` narrowed to the titles of `tier` that match `terms`, and the relevance order (or
     None)."""
     if _sqlite(session):
-        expression = search.fts5_query(terms)
-        if tier is _Tier.titles:
-            expression = f"{{titles}} : ({expression})"
-        elif tier is _Tier.others:
-            expression = f"({expression}) NOT ({{titles}} : ({expression}))"
-        match = literal_column("title_fts").op("MATCH")(bindparam("fts", expression))
+        match = _fts_match(terms, tier)
         if not ranked:
-            return query.where(col(Title.id).in_(select(_FTS.c.rowid).where(match))), None
+            return query.where(_id_in(select(_FTS.c.rowid).where(match), sampled)), None
         score = func.bm25(literal_column("title_fts"), TITLE_WEIGHT, SYNOPSIS_WEIGHT)
         matched = select(_FTS.c.rowid, score.label("score")).where(match).subquery("matched")
         return query.join(matched, col(Title.id) == matched.c.rowid), matched.c.score
-    vector: ColumnElement[Any] = literal_column("title_search.search_vector")
-    tsq = func.to_tsquery("simple", bindparam("tsq", search.tsquery(terms)))
+    vector, tsq = _VECTOR, _tsquery(terms)
     in_titles = vector.op("@@")(
         func.to_tsquery("simple", bindparam("tsq_titles", search.tsquery(terms, weight="A")))
     )
@@ -207,7 +228,9 @@ def _language_match(language: str) -> ColumnElement[bool]:
     )
 
 
-def _filtered(visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
+def _filtered(
+    visible: ColumnElement[bool], filters: TitleFilters, sampled: bool = False
+) -> Select[Any]:
     query: Select[Any] = select(Title).where(visible, col(Title.parent_id).is_(None))
     if filters.kind:
         query = query.where(col(Title.kind) == filters.kind)
@@ -221,7 +244,7 @@ def _filtered(visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any
         query = query.where(_language_match(filters.language))
     if filters.tag:
         tagged = select(TitleTag.title_id).where(TitleTag.tag == filters.tag.strip().lower())
-        query = query.where(Title.id.in_(tagged))  # type: ignore[union-attr]
+        query = query.where(_id_in(tagged, sampled))
     if filters.campaign:
         in_campaign = (
             select(TitleCampaign.title_id)
@@ -253,15 +276,35 @@ def statements(
     return [_ordered(matched, sort, rank) for matched, rank in tiers]
 
 
-def matching(session: Session, visible: ColumnElement[bool], filters: TitleFilters) -> Select[Any]:
-    """The same titles as `statements`, unordered and unranked: what counting them needs."""
-    query = _filtered(visible, filters)
+def matching(
+    session: Session, visible: ColumnElement[bool], filters: TitleFilters, sampled: bool = False
+) -> Select[Any]:
+    """The same titles as `statements`, unordered and unranked: what counting them needs.
+    `sampled`: for counting a sample of the id space (see `_id_in`)."""
+    query = _filtered(visible, filters, sampled)
     if not filters.q:
         return query
     terms = search.query_terms(filters.q)
     if not terms:
         return query.where(false())
-    return _searched(session, query, terms, _Tier.every, ranked=False)[0]
+    return _searched(session, query, terms, _Tier.every, ranked=False, sampled=sampled)[0]
+
+
+def upper_bounds(session: Session, filters: TitleFilters) -> list[Select[Any]]:
+    """Counts that no list's total exceeds, each read from one index alone: the titles with
+    the search words, the titles with the tag. Cheap where counting the list is not: that reads
+    each of those titles to check the other filters."""
+    bounds: list[Select[Any]] = []
+    terms = search.query_terms(filters.q) if filters.q else []
+    if terms and _sqlite(session):
+        bounds.append(select(func.count()).select_from(_FTS).where(_fts_match(terms, _Tier.every)))
+    elif terms:
+        matched = _VECTOR.op("@@")(_tsquery(terms))
+        bounds.append(select(func.count()).select_from(TitleSearch).where(matched))
+    if filters.tag:
+        tagged = col(TitleTag.tag) == filters.tag.strip().lower()
+        bounds.append(select(func.count()).select_from(TitleTag).where(tagged))
+    return bounds
 
 
 def _ordered(query: Select[Any], sort: TitleSort, rank: Any) -> Select[Any]:

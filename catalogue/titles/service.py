@@ -57,8 +57,18 @@ def list_titles(
     """Rows of one page of top-level titles, and how many match in all."""
     visible = access.title_clause(session, user)
     rows = _page(session, filters_sql.statements(session, visible, filters), limit, filters.offset)
-    matching = filters_sql.matching(session, visible, filters)
-    return rows, totals.total(session, matching, exact=filters.exact)
+    seen = filters.offset + len(rows)
+    if len(rows) < limit and (rows or filters.offset == 0):
+        return rows, Total(seen, estimate=False)  # the page holds the last match
+    total = totals.total(
+        session,
+        filters_sql.matching(session, visible, filters),
+        filters_sql.matching(session, visible, filters, sampled=True),
+        filters_sql.upper_bounds(session, filters),
+        exact=filters.exact,
+        at_least=seen if rows else 0,  # no rows: the offset is past the last match
+    )
+    return rows, total
 
 
 def _page(session: Session, statements: list[Select[Any]], limit: int, offset: int) -> list[Title]:
