@@ -64,6 +64,20 @@ class DashAdaptationSet:
     """CICP transfer characteristics of an HDR picture: 16 (PQ) or 18 (HLG)."""
 
 
+@dataclass(frozen=True)
+class DashTextTrack:
+    """A WebVTT subtitle track as a sidecar: one whole file, not segmented."""
+
+    id: str
+    url: str
+    """Relative to the manifest."""
+    language: str
+    bandwidth: int
+    """The file's bits over the title's duration (the schema needs one)."""
+    label: str | None = None
+    forced: bool = False
+
+
 def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[bytes, int, int]]:
     """(type, payload start, box end) of the ISO BMFF boxes in ``data[start:end]``."""
     end = len(data) if end is None else end
@@ -169,6 +183,43 @@ def _representation(parent: ElementTree.Element, rep: DashRepresentation) -> Non
     _timeline_element(template, rep.timeline)
 
 
+def _text_adaptation_set(period: ElementTree.Element, track: DashTextTrack, n: int) -> None:
+    tag = period.tag.removesuffix("Period")  # "{namespace}" of a parsed manifest, else ""
+    attrs = {"id": str(n), "contentType": "text", "mimeType": "text/vtt", "lang": track.language}
+    node = ElementTree.SubElement(period, f"{tag}AdaptationSet", attrs)
+    if track.label:
+        ElementTree.SubElement(node, f"{tag}Label").text = track.label
+    role = "forced-subtitle" if track.forced else "subtitle"
+    ElementTree.SubElement(node, f"{tag}Role", {"schemeIdUri": ROLE_SCHEME, "value": role})
+    rep = ElementTree.SubElement(
+        node, f"{tag}Representation", {"id": track.id, "bandwidth": str(max(1, track.bandwidth))}
+    )
+    ElementTree.SubElement(rep, f"{tag}BaseURL").text = track.url
+
+
+def with_text_tracks(mpd: str, tracks: Sequence[DashTextTrack]) -> str:
+    """The manifest ``mpd`` (as `write_mpd` wrote it) with exactly ``tracks`` as its subtitle
+    adaptation sets: any text sets it had are replaced, every other set is kept as it is."""
+    ElementTree.register_namespace("", MPD_NAMESPACE)
+    root = ElementTree.fromstring(mpd)
+    period = root.find(f"{{{MPD_NAMESPACE}}}Period")
+    if period is None:
+        raise DashError("the manifest has no Period")
+    sets = period.findall(f"{{{MPD_NAMESPACE}}}AdaptationSet")
+    for node in sets:
+        if node.get("contentType") == "text":
+            period.remove(node)
+    kept = [int(node.get("id", "0")) for node in sets if node.get("contentType") != "text"]
+    for n, track in enumerate(tracks, start=max(kept, default=-1) + 1):
+        _text_adaptation_set(period, track, n)
+    return _document(root)
+
+
+def _document(root: ElementTree.Element) -> str:
+    body = ElementTree.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
 def write_mpd(
     adaptation_sets: Sequence[DashAdaptationSet], *, duration: float, min_buffer: float
 ) -> str:
@@ -210,5 +261,4 @@ def write_mpd(
             ElementTree.SubElement(node, "Role", {"schemeIdUri": ROLE_SCHEME, "value": role})
         for rep in adaptation.representations:
             _representation(node, rep)
-    body = ElementTree.tostring(mpd, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return _document(mpd)

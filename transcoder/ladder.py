@@ -16,6 +16,7 @@ from typing import Any
 
 import ffmpeg
 
+from transcoder.hdr import HdrStatic
 from transcoder.profiles import AudioProfile, Ladder, Rung
 
 # Output layout inside a rendition set; the master playlist and the pipeline rely on it.
@@ -99,6 +100,9 @@ class PlannedRung:
     rung: Rung
     width: int
     height: int
+    crf: float | None = None
+    """Per-title encoding's constant quality for this rung, under the rung's peak and buffer
+    (capped CRF); None: the rung's own average bitrate."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class RenditionPlan:
     """The master's HDR transfer ("PQ" or "HLG") when `hdr_rungs` keep it."""
     hdr_rungs: tuple[PlannedRung, ...] = ()
     """The HEVC Main 10 ladder of an HDR master: the SDR rungs' sizes and rates, HDR kept."""
+    hdr_static: HdrStatic | None = None
+    """A PQ master's mastering display and light level, carried into `hdr_rungs`."""
     package_top: bool = False
     """The top rung is the master's own picture, stream-copied (`transcoder.inspec`)."""
     package_delivery: bool = False
@@ -300,6 +306,7 @@ def _hevc_codec_options(plan: RenditionPlan, ladder: Ladder) -> dict[str, Any]:
     transfer = HDR_TRANSFERS[plan.hdr or ""]
     gop = plan.gop_frames
     colour = f"colorprim=bt2020:transfer={transfer}:colormatrix=bt2020nc"
+    static = f":{plan.hdr_static.x265_params()}" if plan.hdr_static else ""
     return {
         "c:v": "libx265",
         "preset": ladder.preset,
@@ -312,7 +319,7 @@ def _hevc_codec_options(plan: RenditionPlan, ladder: Ladder) -> dict[str, Any]:
         "forced-idr": 1,
         "force_key_frames": _video_codec_options(plan, ladder)["force_key_frames"],
         "x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:{colour}"
-        ":log-level=error",
+        f"{static}:log-level=error",
     }
 
 
@@ -383,13 +390,13 @@ def build_graph(
         if n == 0 and plan.package_top:
             stream, options = inp["v:0"], {"c:v": "copy", **hls}
         else:
-            stream, options = next(pictures), {**codec, **_rung_rate_options(planned.rung), **hls}
+            stream, options = next(pictures), {**codec, **_rung_rate_options(planned), **hls}
         outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
     hevc = _hevc_codec_options(plan, ladder) if plan.hdr_rungs else {}
     for planned, stream in zip(plan.hdr_rungs, hdr, strict=True):
         directory = out_dir / hdr_rung_dir(planned)
         directory.mkdir(parents=True, exist_ok=True)
-        options = {**_rung_rate_options(planned.rung), **hevc, **_hls_options(plan, directory)}
+        options = {**_rung_rate_options(planned), **hevc, **_hls_options(plan, directory)}
         outputs.append(ffmpeg.output(stream, str(directory / MEDIA_PLAYLIST), **options))
     sounds = _sounds(inp, plan, loudnorm, ladder, delivery=delivery)
     outputs += _audio_hls_outputs(plan, ladder, out_dir, sounds.hls)
@@ -432,7 +439,7 @@ def build_chunk_graph(
         ffmpeg.output(
             stream,
             str(out_dir / f"{rung_dir(planned)}.mp4"),
-            **{**codec, **_rung_rate_options(planned.rung), **limit},
+            **{**codec, **_rung_rate_options(planned), **limit},
         )
         for planned, stream in zip(plan.rungs, pictures, strict=False)
     ]
@@ -571,7 +578,15 @@ def _language_metadata(plan: RenditionPlan) -> dict[str, str]:
     }
 
 
-def _rung_rate_options(rung: Rung) -> dict[str, Any]:
+def _rung_rate_options(planned: PlannedRung) -> dict[str, Any]:
+    rung = planned.rung
+    if planned.crf is not None:
+        return {
+            "profile:v": rung.h264_profile,
+            "crf": f"{planned.crf:.1f}",
+            "maxrate": f"{rung.maxrate_kbps}k",
+            "bufsize": f"{rung.bufsize_kbps}k",
+        }
     return _rate_options(rung.h264_profile, rung.video_kbps, rung.maxrate_kbps, rung.bufsize_kbps)
 
 
@@ -697,20 +712,26 @@ def build_probe_graph(
     ladder: Ladder,
     out_dir: Path,
     *,
-    crf: int,
+    crf: int | None,
     start: Fraction,
     seconds: Fraction,
 ) -> Any:
-    """A quick constant-quality encode of one window of the master at every rung's size (the
-    rung's profile and GOPs, ``crf`` instead of a bitrate, no peak cap: the cap would flatten
-    the curve being measured), ``<rung>.mp4`` each: what per-title encoding measures to choose
-    the rungs' bitrates."""
+    """A quick encode of one window of the master at every rung's size (the rung's profile and
+    GOPs), ``<rung>.mp4`` each: what per-title encoding measures to choose the rungs' bitrates.
+    With a ``crf``, constant quality instead of a bitrate and no peak cap (the cap would flatten
+    the curve being measured); without, the rungs' own bitrates, peaks and buffers, as the real
+    encode will run (the check of the chosen bitrates)."""
     inp = ffmpeg.input(str(source), ss=f"{float(start):.6f}", t=f"{float(seconds):.6f}")
     pictures, _ = _pictures(inp, replace(plan, package_top=False, hdr_rungs=()), delivery=False)
     out_dir.mkdir(parents=True, exist_ok=True)
     codec = _video_codec_options(plan, ladder)
     outputs = []
     for planned, stream in zip(plan.rungs, pictures, strict=True):
-        options = {**codec, "crf": crf, "profile:v": planned.rung.h264_profile}
+        rate = (
+            {"crf": crf, "profile:v": planned.rung.h264_profile}
+            if crf is not None
+            else _rung_rate_options(planned)
+        )
+        options = {**codec, **rate}
         outputs.append(ffmpeg.output(stream, str(out_dir / f"{rung_dir(planned)}.mp4"), **options))
     return ffmpeg.merge_outputs(*outputs).overwrite_output()

@@ -1,12 +1,17 @@
-"""Per-title encoding: each rung's bitrate chosen for its quality target from measured VMAF.
+"""Per-title encoding: each rung's quality chosen for its target from measured VMAF.
 
 The same sampled windows as the quality measurement are encoded quickly at three constant-quality
-settings (x264 CRF) at every rung's size, and scored with VMAF against the master. Per rung, the
-(bitrate, VMAF) points give a piecewise log-linear curve (interpolated between the two points
-that bracket the target, extrapolated from the nearest pair otherwise); the bitrate that reaches
-the rung's `target_vmaf` is chosen, with a margin for capped-bitrate encoding being less efficient
-than CRF, and never above the ladder's own bitrate (a grainy documentary keeps the fixed ladder; a
-cartoon-like promo gets far fewer bits). `choose_kbps` is pure; `probe_points` encodes and scores.
+settings (x264 CRF, uncapped) at every rung's size and scored with VMAF against the master, as
+`measure_vmaf` scores the ladder (each window's first second). Per rung, the (CRF, VMAF) points
+give a piecewise linear curve, and the CRF that reaches the rung's `target_vmaf` is chosen. The
+rung is then encoded at that CRF under its own peak and buffer (capped CRF): a cartoon-like promo
+spends only the bits its picture needs, and never more than the fixed rung's peak.
+
+The chosen settings are checked before the real encode: the windows are encoded once more as the
+ladder will be (capped CRF) and scored, and the CRF is read again off the curve with that point
+on it (a target beyond the probes was extrapolated: the check measures it). A rung that still
+spends nearly its fixed bitrate (a grainy documentary, where the cap decides) keeps the fixed
+rung, so per-title never costs more bytes than the fixed ladder. `choose_crf` and `checked_crf` are pure; `tuned_plan` encodes and scores.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from statistics import mean
 
 from transcoder.binaries import quality_ffmpeg_path
 from transcoder.config import TranscoderConfig
 from transcoder.ladder import (
+    PlannedRung,
     RenditionPlan,
     VmafSample,
     build_probe_graph,
@@ -36,38 +43,52 @@ from transcoder.run import CancelCheck, run_ffmpeg
 PROBE_CRFS = (18, 25, 32)
 """From near-transparent to a 360p rung's quality: the default targets fall between two points
 (extrapolating past the CRF 23 point overestimated what a rung reaches, VMAF saturating)."""
-ABR_MARGIN = 1.35
-"""The ladder's capped-bitrate encode (x264 veryfast, peak 1.1x, buffer 2x) reached the VMAF a
-CRF probe reached with 1.27-1.44x fewer bits (bench/ladder_bench.py masters, 480p-720p)."""
-FLOOR_SHARE = 0.1
-"""Never below a tenth of the rung's fixed bitrate (a black slate would otherwise get ~0)."""
+CRF_RANGE = (10.0, 40.0)
+"""Never chosen past the probes by more than 8: further out the curve is a guess."""
+KEEP_FIXED_SHARE = 0.9
+"""A checked rung spending at least this share of its fixed bitrate keeps the fixed rung: the
+cap, not the CRF, decides its bits, and the fixed average bitrate spends them more evenly."""
 
 
 @dataclass(frozen=True)
 class ProbePoint:
+    crf: float | None
+    """None: the check, encoded as the real ladder will be."""
     kbps: float
     vmaf: float
 
 
-def choose_kbps(points: Sequence[ProbePoint], target: float, cap: int) -> int:
-    """The bitrate at which the piecewise log-linear VMAF curve through ``points`` reaches
-    ``target``, with the ABR margin, between a tenth of ``cap`` and ``cap``."""
-    ordered = sorted(points, key=lambda p: p.kbps)
+def choose_crf(points: Sequence[ProbePoint], target: float) -> float:
+    """The CRF at which the piecewise linear (CRF, VMAF) curve through ``points`` reaches
+    ``target`` (between the two probes that bracket it, else from the nearest end's pair),
+    rounded down to a tenth (towards quality) and within `CRF_RANGE`."""
+    ordered = sorted(points, key=lambda p: p.crf or 0.0)
     pairs = list(itertools.pairwise(ordered))
-    # the pair bracketing the target, else the nearest end's pair
+    best = ordered[0]
     low, high = next(
         ((a, b) for a, b in pairs if min(a.vmaf, b.vmaf) <= target <= max(a.vmaf, b.vmaf)),
-        pairs[-1] if target > ordered[-1].vmaf else pairs[0],
+        pairs[0] if target > best.vmaf else pairs[-1],
     )
-    if high.vmaf <= low.vmaf or high.kbps <= low.kbps:
-        wanted = high.kbps if target > low.vmaf else low.kbps  # flat curve: quality is cheap
+    low_crf, high_crf = low.crf or 0.0, high.crf or 0.0
+    if low.vmaf <= high.vmaf:  # flat (or noisy) curve: quality is cheap here
+        crf = high_crf if target <= high.vmaf else low_crf
     else:
-        slope = (math.log(high.kbps) - math.log(low.kbps)) / (high.vmaf - low.vmaf)
-        wanted = math.exp(math.log(low.kbps) + (target - low.vmaf) * slope)
-    return max(math.ceil(cap * FLOOR_SHARE), min(cap, math.ceil(wanted * ABR_MARGIN)))
+        crf = low_crf + (low.vmaf - target) * (high_crf - low_crf) / (low.vmaf - high.vmaf)
+    return min(CRF_RANGE[1], max(CRF_RANGE[0], math.floor(round(crf * 10, 6)) / 10))
 
 
-def probe_points(
+def checked_crf(
+    points: Sequence[ProbePoint], check: ProbePoint, chosen: float, target: float, fixed_kbps: int
+) -> float | None:
+    """The CRF after the check of the ``chosen`` one: None (the fixed rung) when the check spent
+    nearly the fixed bitrate, else the CRF read again off the curve with the check's own point
+    on it (far from the probes the curve was a guess; the check measured it)."""
+    if check.kbps >= KEEP_FIXED_SHARE * fixed_kbps:
+        return None
+    return choose_crf([*points, replace(check, crf=chosen)], target)
+
+
+def tuned_plan(
     cfg: TranscoderConfig,
     master: Path,
     plan: RenditionPlan,
@@ -76,64 +97,97 @@ def probe_points(
     *,
     sample: QualitySample = QualitySample(),
     cancel: CancelCheck | None = None,
-) -> dict[str, list[ProbePoint]]:
-    """Per rung folder, one (bitrate, VMAF) point per probe CRF, over the sampled windows."""
-    seg = Fraction(plan.segment_seconds)
-    segments = max(1, math.ceil(Fraction(duration) / seg))
-    windows = sample_windows(segments, sample)
-    measuring = replace(cfg, ffmpeg_path=quality_ffmpeg_path(cfg))
-    top = plan.rungs[0]
+) -> RenditionPlan:
+    """The plan with each encoded rung's CRF chosen for its target from the probes, checked by
+    one encode of the sampled windows as the ladder will run, and corrected."""
+    windows = _Windows(cfg, master, ladder, duration, sample, cancel)
     points: dict[str, list[ProbePoint]] = {rung_dir(p): [] for p in plan.rungs}
-    scratch = Path(tempfile.mkdtemp(prefix="pertitle-", dir=cfg.temp_dir))
-    try:
-        for crf in PROBE_CRFS:
-            bits = dict.fromkeys(points, 0)
-            scores: dict[str, list[float]] = {folder: [] for folder in points}
-            seconds = Fraction(0)
-            for n, window in enumerate(windows):
+    for crf in PROBE_CRFS:
+        for folder, point in windows.score(plan, crf).items():
+            points[folder].append(point)
+    chosen = with_crfs(plan, {f: choose_crf(p, _target(plan, f)) for f, p in points.items()})
+    checks = windows.score(chosen, None)
+    return with_crfs(plan, {
+        rung_dir(p): checked_crf(
+            points[rung_dir(p)], checks[rung_dir(p)], p.crf, _target(plan, rung_dir(p)),
+            p.rung.video_kbps,
+        )
+        for p in chosen.rungs
+        if p.crf is not None
+    })  # fmt: skip
+
+
+def _target(plan: RenditionPlan, folder: str) -> float:
+    rung = next(p.rung for p in plan.rungs if rung_dir(p) == folder)
+    return rung.target_vmaf or 100.0
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """The sampled windows of one master, encoded at every rung's size and scored."""
+
+    cfg: TranscoderConfig
+    master: Path
+    ladder: Ladder
+    duration: float
+    sample: QualitySample
+    cancel: CancelCheck | None
+
+    def score(self, plan: RenditionPlan, crf: float | None) -> dict[str, ProbePoint]:
+        """Per rung folder, the bitrate and VMAF of ``plan``'s rungs encoded at ``crf`` (None:
+        at their own settings, as the real encode will run), over the sampled windows."""
+        cfg, master = self.cfg, self.master
+        seg = Fraction(plan.segment_seconds)
+        segments = max(1, math.ceil(Fraction(self.duration) / seg))
+        measuring = replace(cfg, ffmpeg_path=quality_ffmpeg_path(cfg))
+        top = plan.rungs[0]
+        folders = [rung_dir(p) for p in plan.rungs]
+        bits = dict.fromkeys(folders, 0)
+        scores: dict[str, list[float]] = {folder: [] for folder in folders}
+        seconds = Fraction(0)
+        scratch = Path(tempfile.mkdtemp(prefix="pertitle-", dir=cfg.temp_dir))
+        try:
+            for n, window in enumerate(sample_windows(segments, self.sample)):
                 start = window.start * seg
-                length = min(len(window) * seg, Fraction(duration) - start)
-                out = scratch / f"{crf}-{n}"
+                length = min(len(window) * seg, Fraction(self.duration) - start)
+                out = scratch / str(n)
                 graph = build_probe_graph(
-                    master, plan, ladder, out, crf=crf, start=start, seconds=length
+                    master,
+                    plan,
+                    self.ladder,
+                    out,
+                    crf=None if crf is None else round(crf),
+                    start=start,
+                    seconds=length,
                 )
-                run_ffmpeg(cfg, graph, inputs=[master], cancel=cancel)
-                samples = [VmafSample(out / f"{f}.mp4", out / f"{f}.json") for f in points]
+                run_ffmpeg(cfg, graph, inputs=[master], cancel=self.cancel)
+                samples = [VmafSample(out / f"{f}.mp4", out / f"{f}.json") for f in folders]
+                # scored as `measure_vmaf` scores the ladder: each window's first seconds
+                scored = min(length, Fraction(self.sample.seconds))
                 graph = build_vmaf_graph(
-                    master, plan, samples, start=start, seconds=length,
-                    reference=(top.width, top.height), every_nth_frame=sample.every_nth_frame,
-                    threads=sample.threads,
+                    master, plan, samples, start=start, seconds=scored,
+                    reference=(top.width, top.height),
+                    every_nth_frame=self.sample.every_nth_frame, threads=self.sample.threads,
                 )  # fmt: skip
                 own = [str(s.path) for s in samples]
-                run_ffmpeg(measuring, graph, inputs=[master], own_inputs=own, cancel=cancel)
-                for folder, s in zip(points, samples, strict=True):
+                run_ffmpeg(measuring, graph, inputs=[master], own_inputs=own, cancel=self.cancel)
+                for folder, s in zip(folders, samples, strict=True):
                     bits[folder] += s.path.stat().st_size * 8
                     scores[folder] += frame_scores(s.log)
                 seconds += length
-            for folder in points:
-                kbps = bits[folder] / float(seconds) / 1000
-                points[folder].append(ProbePoint(kbps, sum(scores[folder]) / len(scores[folder])))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return points
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return {
+            folder: ProbePoint(crf, bits[folder] / float(seconds) / 1000, mean(scores[folder]))
+            for folder in folders
+        }
 
 
-def per_title_plan(plan: RenditionPlan, points: dict[str, list[ProbePoint]]) -> RenditionPlan:
-    """The plan with each encoded rung's bitrate, peak and buffer scaled to its chosen bitrate
-    (a packaged top rung is the master: left as it is)."""
-    rungs = []
+def with_crfs(plan: RenditionPlan, crfs: dict[str, float | None]) -> RenditionPlan:
+    """The plan with each encoded rung at its CRF in ``crfs`` (None: its fixed bitrate); a
+    packaged top rung is the master and a rung without a target keeps its bitrate."""
+    rungs: list[PlannedRung] = []
     for n, planned in enumerate(plan.rungs):
-        rung = planned.rung
-        if (n == 0 and plan.package_top) or rung.target_vmaf is None:
-            rungs.append(planned)
-            continue
-        kbps = choose_kbps(points[rung_dir(planned)], rung.target_vmaf, rung.video_kbps)
-        share = Fraction(kbps, rung.video_kbps)
-        scaled = replace(
-            rung,
-            video_kbps=kbps,
-            maxrate_kbps=max(kbps, math.ceil(rung.maxrate_kbps * share)),
-            bufsize_kbps=max(kbps, math.ceil(rung.bufsize_kbps * share)),
-        )
-        rungs.append(replace(planned, rung=scaled))
+        keep = (n == 0 and plan.package_top) or planned.rung.target_vmaf is None
+        rungs.append(planned if keep else replace(planned, crf=crfs.get(rung_dir(planned))))
     return replace(plan, rungs=tuple(rungs))

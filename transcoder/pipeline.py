@@ -22,10 +22,11 @@ import langcodes
 import webvtt
 from babel import Locale, UnknownLocaleError
 
-from transcoder.chunks import CHUNKS_DIR, transcode_chunked
+from transcoder.chunks import CHUNKS_DIR, FetchChunk, transcode_chunked
 from transcoder.config import TranscoderConfig
 from transcoder.dash import DashAdaptationSet, DashRepresentation, track_timeline, write_mpd
 from transcoder.errors import BinaryNotFound, FFmpegFailed, MediaCancelled, MediaRejected
+from transcoder.hdr import read_hdr_static
 from transcoder.hls import (
     AudioRendition,
     Bitrate,
@@ -59,7 +60,7 @@ from transcoder.ladder import (
 )
 from transcoder.loudness import Loudness, first_pass, measure_output
 from transcoder.mp4 import is_faststart
-from transcoder.pertitle import per_title_plan, probe_points
+from transcoder.pertitle import tuned_plan
 from transcoder.probe import MediaInfo, VideoStream, probe
 from transcoder.profiles import DEFAULT_LADDER, Ladder
 from transcoder.quality import RungQuality, measure_vmaf
@@ -237,11 +238,13 @@ def transcode(
     on_progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     chunk_seconds: float | None = None,
+    fetch_chunk: FetchChunk | None = None,
 ) -> LadderOutput:
     """Make every rendition of ``master`` in ``out_dir``, the master playlist last.
 
     With ``chunk_seconds``, a master longer than that is encoded in chunks joined afterwards
-    (`transcoder.chunks`); the set has the same structure either way.
+    (`transcoder.chunks`); the set has the same structure either way. With ``fetch_chunk``
+    too, the chunks' pictures were encoded elsewhere (other workers) and are fetched instead.
 
     ``out_dir`` is the transcoder's own folder: whatever is in it is removed first (a killed
     run's files, or an earlier set), so running it again leaves an identical set of files; a
@@ -256,7 +259,14 @@ def transcode(
     out_dir.mkdir(parents=True)
     try:
         result = _produce(
-            cfg, master, out_dir, ladder, _Progress(on_progress), cancel, chunk_seconds
+            cfg,
+            master,
+            out_dir,
+            ladder,
+            _Progress(on_progress),
+            cancel,
+            chunk_seconds,
+            fetch_chunk,
         )
         _check_cancel(cancel)
     except BaseException:
@@ -275,6 +285,7 @@ def _produce(
     progress: _Progress,
     cancel: CancelCheck | None,
     chunk_seconds: float | None,
+    fetch_chunk: FetchChunk | None = None,
 ) -> LadderOutput:
     info = probe(cfg, master, cancel=cancel)
     video, duration = _checked_source(cfg, info)
@@ -284,9 +295,10 @@ def _produce(
         plan, refusals = _packaging(cfg, master, info, video, plan, ladder, cancel)
     else:
         plan = replace(plan, hdr_rungs=())  # chunks are H.264 only: HDR masters get SDR
+    if plan.hdr == "PQ" and plan.hdr_rungs:
+        plan = replace(plan, hdr_static=read_hdr_static(cfg, master, video, cancel=cancel))
     if ladder.per_title:
-        points = probe_points(cfg, master, plan, ladder, duration, cancel=cancel)
-        plan = per_title_plan(plan, points)
+        plan = tuned_plan(cfg, master, plan, ladder, duration, cancel=cancel)
     commands: list[tuple[str, ...]] = []
 
     source_loudness, loudnorm = _loudness_first_pass(
@@ -295,7 +307,7 @@ def _produce(
     _check_cancel(cancel)
     commands += _encode(
         cfg, master, work, plan, ladder, loudnorm, duration, chunk_seconds,
-        progress.stage("encode"), cancel,
+        progress.stage("encode"), cancel, fetch_chunk,
     )  # fmt: skip
     display = (plan.rungs[0].width, plan.rungs[0].height)
     images = progress.stage("images")
@@ -403,12 +415,13 @@ def _encode(
     chunk_seconds: float | None,
     on_progress: ProgressCallback,
     cancel: CancelCheck | None,
+    fetch_chunk: FetchChunk | None = None,
 ) -> list[tuple[str, ...]]:
     """Every HLS rendition and delivery file, in one process or chunk by chunk."""
     if chunk_seconds is not None and duration > chunk_seconds:
         commands = transcode_chunked(
-            cfg, master, plan, ladder, work, chunk_seconds,
-            duration=duration, loudnorm=loudnorm, on_progress=on_progress, cancel=cancel,
+            cfg, master, plan, ladder, work, chunk_seconds, duration=duration,
+            loudnorm=loudnorm, on_progress=on_progress, cancel=cancel, fetch=fetch_chunk,
         )  # fmt: skip
         shutil.rmtree(work / CHUNKS_DIR)
         return list(commands)

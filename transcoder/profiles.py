@@ -28,7 +28,8 @@ class Rung:
     h264_profile: str = "high"
     target_vmaf: float | None = None
     """Per-title encoding's quality target for this rung: VMAF against the master, scored at
-    the top rung's size. The bitrates above are then caps, never exceeded."""
+    the top rung's size. The rung is then encoded at the CRF that reaches it, under the peak
+    and buffer above (capped CRF), or at its fixed bitrate if the cap decides anyway."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ class Ladder:
     delivery: DeliveryProfile = field(default_factory=DeliveryProfile)
     storyboard: StoryboardProfile = field(default_factory=StoryboardProfile)
     per_title: bool = False
-    """Choose each rung's bitrate for its `target_vmaf` from quick probe encodes of sampled
-    windows (`transcoder.pertitle`), capped at the rung's own bitrates."""
+    """Choose each rung's constant quality for its `target_vmaf` from quick probe encodes of
+    sampled windows, checked before the real encode (`transcoder.pertitle`), capped at the
+    rung's own peak."""
 
     def __post_init__(self) -> None:
         validate_ladder(self)

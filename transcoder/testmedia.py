@@ -260,6 +260,25 @@ def hdr_pq_mov(directory: Path, *, cfg: TranscoderConfig | None = None) -> Path:
     )  # fmt: skip
 
 
+HDR10_MASTER_DISPLAY = "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,50)"
+"""A P3-D65 grading monitor of 1000 cd/m2 (0.005 minimum), as x265 and HEVC SEI write it."""
+HDR10_MAX_CLL = "1000,400"
+
+
+def hdr10_mastered_mov(directory: Path, *, cfg: TranscoderConfig | None = None) -> Path:
+    """HDR10 as a grading suite delivers it: HEVC Main 10 PQ with its mastering display colour
+    volume and content light level (SEI in the bitstream)."""
+    return _encode(
+        directory / "hdr10_mastered.mov",
+        [_video(seconds=1.0)],
+        ["-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le",
+         "-x265-params", f"log-level=error:hdr10=1:master-display={HDR10_MASTER_DISPLAY}"
+         f":max-cll={HDR10_MAX_CLL}", "-tag:v", "hvc1",
+         "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc"],
+        cfg=cfg,
+    )  # fmt: skip
+
+
 def hlg_mp4(directory: Path, *, cfg: TranscoderConfig | None = None) -> Path:
     """HLG-tagged H.264 10-bit (BT.2020, ARIB STD-B67), as some broadcast cameras write."""
     return _encode(
@@ -318,6 +337,39 @@ def generate_demo_clip(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     return _encode(path, [graph, _tone(tone_hz, seconds)], [*H264, *AAC, "-ac", "2"], cfg=cfg)
+
+
+def flat_animation_graph(
+    width: int = 1920, height: int = 1080, *, rate: int = 25, seconds: float = SECONDS
+) -> str:
+    """A lavfi graph drawing a cartoon-like picture: flat colour fields (sky, ground) and flat
+    shapes moving across them (sun, cloud, car, a swinging box), no texture and no noise: the
+    kind of title that needs far fewer bits than a grainy documentary."""
+
+    def field(colour: str, w: float, h: float, label: str) -> str:
+        return f"color=c={colour}:s={_even(w)}x{_even(h)}:r={rate}:d={seconds}[{label}]"
+
+    horizon, car_w = round(height * 0.7), width * 0.19
+    return ";".join(
+        [
+            field("0x2b6cb0", width, height, "sky"),
+            field("0x38a169", width, height - horizon, "ground"),
+            field("0xf6e05e", height * 0.26, height * 0.26, "sun"),
+            field("0xffffff", width * 0.22, height * 0.11, "cloud"),
+            field("0xe53e3e", car_w, height * 0.17, "car"),
+            f"[sky][ground]overlay=0:{horizon}[a]",
+            "[a][sun]overlay=x='W*0.78-W*0.016*t':y='H*0.15+H*0.011*t'[b]",
+            "[b][cloud]overlay=x='mod(W*0.05*t+W*0.1,W+w)-w':y=H*0.2[c]",
+            f"[c][car]overlay=x='mod(W*0.16*t,W+w)-w':y={horizon - round(height * 0.06)},"
+            f"drawbox=x='{width // 2}+{width // 10}*sin(t)':y={round(height * 0.76)}"
+            f":w={_even(height * 0.11)}:h={_even(height * 0.11)}:color=0x805ad5:t=fill,"
+            "format=yuv420p[out0]",
+        ]
+    )
+
+
+def _even(value: float) -> int:
+    return max(2, 2 * round(value / 2))
 
 
 def _drawtext_escape(text: str) -> str:

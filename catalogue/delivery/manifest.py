@@ -43,6 +43,11 @@ def build(session: Session, title: Title, partner: Partner | None) -> DeliveryMa
                 "kind": asset.kind,
                 "duration_s": row.duration_s,
                 "master_playlist": f"{asset.id}/{row.master_playlist_key.removeprefix(row.prefix + '/')}",
+                "dash_manifest": (
+                    f"{asset.id}/{row.dash_manifest_key.removeprefix(row.prefix + '/')}"
+                    if row.dash_manifest_key
+                    else None  # sets made before DASH manifests
+                ),
                 "delivery_video": f"{asset.id}/{row.delivery_video_key.removeprefix(row.prefix + '/')}",
                 "audio_languages": partner_catalogue.audio_languages(row),
                 "loudness": {

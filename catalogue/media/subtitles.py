@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,8 +25,9 @@ from catalogue.models.assets import SUBTITLED_KINDS
 from catalogue.models.subtitles import SubtitleKind, TrackStatus
 from catalogue.models.types import utcnow
 from catalogue.storage import Storage
+from transcoder.dash import DashTextTrack, with_text_tracks
 from transcoder.hls import AudioRendition, SubtitleRendition, Variant, write_master_playlist
-from transcoder.subtitles import SubtitleError, SubtitleFormat, Track, read_subtitles, segment_track
+from transcoder.subtitles import SubtitleError, SubtitleFormat, read_subtitles, segment_track
 
 log = logging.getLogger("catalogue.media")
 
@@ -34,6 +36,8 @@ GROUP_ID = "subs"
 SUBS_FOLDER = "subs"
 SEGMENT_PREFIX = "seg_"
 PLAYLIST = "index.m3u8"
+SIDECAR = "track.vtt"
+"""The whole track beside its HLS segments: the DASH manifest's subtitle representation."""
 # fMP4 segments from our pipeline start their timeline at 0 (no MPEG-TS 1.4 s offset).
 FMP4_MPEGTS = 0
 
@@ -144,15 +148,18 @@ def deliver(
     durations = video_segment_durations(storage, row)
     written: dict[str, bytes] = {}
     entries: list[SubtitleRendition] = []
+    sidecars: list[DashTextTrack] = []
     names: set[str] = set()
     for track in tracks:
         assert track.id is not None
         folder = hls_directory(track.id, track.revision)
-        segmented = segment_track(
-            _load_vtt(storage, track.vtt_key), durations, FMP4_MPEGTS, SEGMENT_PREFIX
-        )
+        # A stored normalised track (the subtitles service wrote it: UTF-8 WebVTT).
+        vtt = storage.read_bytes(track.vtt_key)
+        parsed = read_subtitles(vtt, expected_format=SubtitleFormat.WEBVTT)
+        segmented = segment_track(parsed, durations, FMP4_MPEGTS, SEGMENT_PREFIX)
         for name, text in segmented.segments:
             written[f"{folder}/{name}"] = text.encode("utf-8")
+        written[f"{folder}/{SIDECAR}"] = vtt
         written[f"{folder}/{PLAYLIST}"] = segmented.playlist.encode("utf-8")  # after its segments
         name = display_name(track)
         if name in names:
@@ -168,6 +175,19 @@ def deliver(
                 forced=track.kind == SubtitleKind.forced,
             )
         )
+        sidecars.append(
+            DashTextTrack(
+                id=f"subs-{track.id}",
+                url=f"{folder}/{SIDECAR}",
+                language=track.language,
+                bandwidth=math.ceil(len(vtt) * 8 / max(row.duration_s, 1.0)),
+                label=name,
+                forced=track.kind == SubtitleKind.forced,
+            )
+        )
+    if row.dash_manifest_key:  # sets made before DASH have none
+        mpd = storage.read_bytes(row.dash_manifest_key).decode("utf-8")
+        written[_relative(row, row.dash_manifest_key)] = with_text_tracks(mpd, sidecars).encode()
     master = master_playlist(row, entries).encode("utf-8")
     for path, data in written.items():
         storage.put_bytes(data, f"{row.prefix}/{path}")
@@ -211,11 +231,6 @@ def master_playlist(row: RenditionSet, subtitles: list[SubtitleRendition]) -> st
         for v in row.variants
     ]
     return write_master_playlist(variants, audio, subtitles)
-
-
-def _load_vtt(storage: Storage, key: str) -> Track:
-    # A stored normalised track (the subtitles service wrote it: UTF-8 WebVTT).
-    return read_subtitles(storage.read_bytes(key), expected_format=SubtitleFormat.WEBVTT)
 
 
 def _relative(row: RenditionSet, key: str) -> str:

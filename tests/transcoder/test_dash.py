@@ -20,7 +20,14 @@ from starlette.staticfiles import StaticFiles
 
 from tests.support.media import make_clip
 from tests.support.server import serving
-from transcoder.dash import DashAdaptationSet, DashRepresentation, Timeline, write_mpd
+from transcoder.dash import (
+    DashAdaptationSet,
+    DashRepresentation,
+    DashTextTrack,
+    Timeline,
+    with_text_tracks,
+    write_mpd,
+)
 from transcoder.pipeline import LadderOutput, transcode
 
 # As the page tests launch it (tests/web/_web_server.py, not importable from here).
@@ -109,6 +116,34 @@ def test_equal_segments_are_written_as_one_repeated_entry() -> None:
     spans = MPEGDASHParser.parse(text).periods[0].adaptation_sets[0].representations[0]
     ss = spans.segment_templates[0].segment_timelines[0].Ss
     assert [(s.t, s.d, s.r) for s in ss] == [(0, 1000, 2), (3000, 400, None)]
+
+
+def test_subtitle_tracks_join_the_mpd_as_webvtt_sidecar_sets_replacing_earlier_ones(
+    rset: LadderOutput,
+) -> None:
+    written = (rset.directory / rset.dash_manifest).read_text(encoding="utf-8")
+    english = DashTextTrack("sub-1", "subs/1-r1/track.vtt", "en", 120, label="English")
+    forced = DashTextTrack("sub-2", "subs/2-r1/track.vtt", "fr", 80, forced=True)
+    once = with_text_tracks(written, [english, forced])
+    twice = with_text_tracks(once, [forced])  # a track withdrawn: its set goes
+    before = MPEGDASHParser.parse(written).periods[0].adaptation_sets
+    for text, tracks in ((once, [english, forced]), (twice, [forced])):
+        sets = MPEGDASHParser.parse(text).periods[0].adaptation_sets
+        assert [(a.content_type, a.mime_type) for a in sets[: len(before)]] == [
+            (a.content_type, a.mime_type) for a in before
+        ]  # video and audio sets kept as they were, in order
+        texts = sets[len(before) :]
+        assert [(a.content_type, a.mime_type, a.lang) for a in texts] == [
+            ("text", "text/vtt", t.language) for t in tracks
+        ]
+        assert [a.roles[0].value for a in texts] == [
+            "forced-subtitle" if t.forced else "subtitle" for t in tracks
+        ]
+        assert [a.representations[0].base_urls[0].base_url_value for a in texts] == [
+            t.url for t in tracks
+        ]
+        assert len({a.id for a in sets}) == len(sets)
+    assert "ns0:" not in once and once.count("<MPD ") == 1  # the default namespace kept
 
 
 # dash.js in Chromium ------------------------------------------------------------------------

@@ -4,7 +4,6 @@ surround masters, mono dialogue kept mono)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -16,8 +15,16 @@ from mpegdash.parser import MPEGDASHParser
 
 from tests.support.media import make_clip, make_in_spec_h264, make_pal_anamorphic_interlaced
 from transcoder import testmedia
-from transcoder.ladder import AudioTrack, SourcePicture, audio_outputs, plan_renditions
-from transcoder.pertitle import ABR_MARGIN, ProbePoint, choose_kbps
+from transcoder.hdr import HdrStatic, from_side_data
+from transcoder.ladder import (
+    AudioTrack,
+    SourcePicture,
+    audio_outputs,
+    build_graph,
+    build_probe_graph,
+    plan_renditions,
+)
+from transcoder.pertitle import ProbePoint, checked_crf, choose_crf, with_crfs
 from transcoder.pipeline import LadderOutput, transcode
 from transcoder.profiles import (
     DEFAULT_LADDER,
@@ -303,25 +310,111 @@ def test_a_packaged_rung_scores_as_the_master_itself(tmp_path: Path) -> None:
     assert top.vmaf_mean > 97 and top.vmaf_mean > below.vmaf_mean
 
 
+def test_hdr10_static_metadata_is_read_from_stream_or_frame_side_data() -> None:
+    mastering = {
+        "side_data_type": "Mastering display metadata",
+        "red_x": "34000/50000", "red_y": "16000/50000", "green_x": "13250/50000",
+        "green_y": "34500/50000", "blue_x": "7500/50000", "blue_y": "3000/50000",
+        "white_point_x": "15635/50000", "white_point_y": "16450/50000",
+        "min_luminance": "50/10000", "max_luminance": "10000000/10000",
+    }  # fmt: skip
+    light = {"side_data_type": "Content light level metadata", "max_content": 1000,
+             "max_average": 400}  # fmt: skip
+    found = from_side_data([{"side_data_type": "Display Matrix"}, mastering, light])
+    assert found == HdrStatic(testmedia.HDR10_MASTER_DISPLAY, testmedia.HDR10_MAX_CLL)
+    assert found.x265_params() == (
+        f"hdr10=1:master-display={testmedia.HDR10_MASTER_DISPLAY}:max-cll=1000,400"
+    )
+    # luminance alone (no primaries) is no mastering display; a light level alone still counts
+    partial = {k: v for k, v in mastering.items() if not k.startswith(("red", "green"))}
+    assert from_side_data([partial, light]) == HdrStatic(None, "1000,400")
+    assert from_side_data([partial]) is None
+    assert from_side_data([{**light, "max_average": 2000}]) is None  # FALL above CLL: nonsense
+
+
+@pytest.mark.slow
+def test_hdr10_mastering_display_and_light_level_reach_the_hevc_rungs(tmp_path: Path) -> None:
+    master = testmedia.hdr10_mastered_mov(tmp_path, cfg=CFG)
+    result = transcode(CFG, master, tmp_path / "out", TINY_LADDER)
+    hdr = [v for v in result.variants if v.video_range == "PQ"]
+    assert len(hdr) == 2
+    for variant in hdr:
+        first = probe_json(
+            result.directory / variant.uri, "-select_streams", "v:0", "-read_intervals", "%+#1",
+            "-show_frames",
+        )["frames"][0]  # fmt: skip
+        assert from_side_data(first.get("side_data_list", [])) == HdrStatic(
+            testmedia.HDR10_MASTER_DISPLAY, testmedia.HDR10_MAX_CLL
+        )
+    sdr = next(v for v in result.variants if v.video_range == "SDR")
+    first = probe_json(
+        result.directory / sdr.uri, "-read_intervals", "%+#1", "-show_frames"
+    )["frames"][0]  # fmt: skip
+    assert from_side_data(first.get("side_data_list", [])) is None  # tone-mapped: SDR
+
+
 # Per-title encoding: bitrates chosen for a target quality from measured VMAF ----------------
 
 
-def test_the_bitrate_for_a_target_lies_on_the_log_linear_curve_with_a_margin() -> None:
-    points = [ProbePoint(1000, 90.0), ProbePoint(250, 80.0)]
-    assert choose_kbps(points, 85.0, cap=2000) == math.ceil(500 * ABR_MARGIN)
-    assert choose_kbps(points, 99.0, cap=2000) == 2000  # beyond reach: the fixed bitrate
-    assert choose_kbps(points, 40.0, cap=2000) == 200  # never below a tenth of it
+def test_the_crf_for_a_target_lies_on_the_curve_between_the_probes_that_bracket_it() -> None:
+    # VMAF saturates towards low CRFs: the pair bracketing the target is read, not the ends
+    points = [ProbePoint(32, 300, 70.0), ProbePoint(18, 4000, 95.0), ProbePoint(25, 1000, 90.0)]
+    assert choose_crf(points, 92.5) == 21.5
+    assert choose_crf(points, 80.0) == 28.5
+    # rounded towards quality: 90 - 89.99 of 20 points per 7 CRF is a little past 25
+    assert choose_crf(points, 89.99) == 25.0
+    # beyond the probes: extrapolated from the nearest pair, never further than the range
+    assert choose_crf(points, 96.0) == 16.6
+    assert choose_crf(points, 10.0) == 40.0
+    assert choose_crf(points, 100.0) == 11.0
 
 
-def test_the_curve_is_read_between_the_two_probes_that_bracket_the_target() -> None:
-    # VMAF saturates: a line through the end points would ask 3000 kbit/s for 92.5, the
-    # bracketing probes (90 at 1000, 95 at 4000) ask 2000
-    saturating = [ProbePoint(4000, 95.0), ProbePoint(250, 70.0), ProbePoint(1000, 90.0)]
-    assert choose_kbps(saturating, 92.5, cap=5000) == math.ceil(2000 * ABR_MARGIN)
-    # below the lowest probe: extrapolated from the lowest pair (70 at 250, 90 at 1000)
-    assert choose_kbps(saturating, 60.0, cap=1000) == math.ceil(125 * ABR_MARGIN)
-    # above the highest: from the highest pair (a cap high enough not to interfere)
-    assert choose_kbps(saturating, 97.5, cap=99999) == math.ceil(8000 * ABR_MARGIN)
+def test_a_flat_curve_chooses_the_cheaper_probe_when_it_reaches_the_target() -> None:
+    # a flat-colour picture: every probe scores alike (and bits do not fall with the CRF)
+    flat = [ProbePoint(18, 63, 97.5), ProbePoint(25, 57, 97.5), ProbePoint(32, 66, 96.1)]
+    assert choose_crf(flat, 97.0) == 27.5
+    assert choose_crf(flat, 97.5) == 25.0
+
+
+def test_the_check_puts_its_own_point_on_the_curve_and_keeps_a_rung_the_cap_decides() -> None:
+    points = [ProbePoint(32, 300, 70.0), ProbePoint(18, 4000, 95.0), ProbePoint(25, 1000, 90.0)]
+    # 60 lies past the probes: extrapolated to CRF 35.5, whose check scored only 55
+    assert choose_crf(points, 60.0) == 35.5
+    short = ProbePoint(None, 200, 55.0)
+    assert checked_crf(points, short, 35.5, 60.0, fixed_kbps=2000) == 34.3  # 70 at 32, 55 at 35.5
+    # a check above its target gives the bytes back: read between the check and the probe above
+    assert choose_crf(points, 91.0) == 23.6
+    passed = ProbePoint(None, 900, 93.0)
+    assert checked_crf(points, passed, 23.6, 91.0, fixed_kbps=2000) == 24.5  # 93 at 23.6, 90 at 25
+    # spending nine tenths of the fixed bitrate: the cap decides, the fixed rung is kept
+    assert checked_crf(points, ProbePoint(None, 1800, 89.0), 25.0, 90.0, fixed_kbps=2000) is None
+
+
+def test_a_per_title_rung_is_capped_crf_under_its_own_peak_the_check_encodes_it_so(
+    tmp_path: Path,
+) -> None:
+    src = SourcePicture(640, 360, Fraction(1), 0, Fraction(25), False)
+    plan = plan_renditions(src, [], PER_TITLE)
+    tuned = with_crfs(plan, {"r360": 23.4, "r240": None})
+    args = build_graph(tmp_path / "in.mp4", tuned, PER_TITLE, tmp_path).get_args()
+    check = build_probe_graph(
+        tmp_path / "in.mp4", tuned, PER_TITLE, tmp_path / "check", crf=None,
+        start=Fraction(0), seconds=Fraction(1),
+    ).get_args()  # fmt: skip
+    for argv in (args, check):
+        r360 = _output_options(argv, "r360")
+        assert r360["-crf"] == "23.4" and r360["-maxrate"] == "700k" and "-b:v" not in r360
+        r240 = _output_options(argv, "r240")
+        assert r240["-b:v"] == "300k" and "-crf" not in r240  # no CRF: the fixed rung
+
+
+def _output_options(argv: list[str], rung: str) -> dict[str, str]:
+    """The options given to the output file of ``rung``: those after its stream's -map."""
+    names = (f"/{rung}/index.m3u8", f"/{rung}.mp4")
+    end = next(i for i, a in enumerate(argv) if a.endswith(names))
+    start = max(i for i in range(end) if argv[i] == "-map") + 2
+    part = argv[start:end]
+    return dict(zip(part[::2], part[1::2], strict=True))
 
 
 def test_per_title_needs_a_target_on_every_rung_and_sane_targets() -> None:
