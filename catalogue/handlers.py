@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from catalogue.delivery import webhooks
 from catalogue.jobs import Handler, JobKind
-from catalogue.media import probe, subtitles, transcode
+from catalogue.media import chunked, probe, subtitles, transcode
 from catalogue.subtitles import burnin, extraction
 from catalogue.tours import planning
 
@@ -15,7 +15,11 @@ AFTER_PUBLISH: tuple[subtitles.AfterPublish, ...] = (webhooks.announce_rendition
 
 HANDLERS: dict[JobKind, Handler] = {
     probe.KIND: probe.probe_handler(then=AFTER_READY),
-    transcode.KIND: transcode.transcode_handler(then=AFTER_PUBLISH),
+    transcode.KIND: transcode.transcode_handler(
+        then=AFTER_PUBLISH, split=chunked.split_long_master
+    ),
+    chunked.CHUNK: chunked.CHUNK_HANDLER,
+    chunked.JOIN: chunked.join_handler(then=AFTER_PUBLISH),
     subtitles.KIND: subtitles.delivery_handler(then=AFTER_PUBLISH),
     extraction.KIND: extraction.HANDLER,
     burnin.KIND: burnin.HANDLER,

@@ -281,6 +281,13 @@ class Settings(BaseSettings):
     transcode_ladder: Path | None = Field(
         default=None, description="ladder file (.json/.toml) for renditions; default: the built-in"
     )
+    transcode_chunk_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="a master longer than this is transcoded as chunk jobs of about this length "
+        "(whole segments) that any worker takes, then joined; None: one job per master. "
+        "Per-title ladders are never chunked",
+    )
 
     # --- ingest: resumable uploads (tus), media storage, probing --------------------------------
     storage_backend: StorageBackend = Field(

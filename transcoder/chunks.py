@@ -10,7 +10,7 @@ encoded once over the whole length: AAC cut into chunks would gain a priming gap
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -60,7 +60,9 @@ def plan_chunks(
         raise ValueError("duration, frame rate and chunk length must be positive")
     per_chunk = max(1, round(chunk_seconds / segment_seconds))
     step = per_chunk * segment_seconds
-    count = max(1, math.ceil(Fraction(duration) / step - Fraction(1, 1000)))
+    # A tail shorter than half a segment (a sound track outlasting the picture by a few
+    # milliseconds) stays with the last chunk: a chunk of its own could hold no frame at all.
+    count = max(1, math.ceil((Fraction(duration) - Fraction(segment_seconds, 2)) / step))
     starts = [math.ceil(n * step * frame_rate) for n in range(count + 1)]
     return tuple(
         Chunk(
@@ -71,6 +73,10 @@ def plan_chunks(
         )
         for n in range(count)
     )
+
+
+FetchChunk = Callable[[Chunk, Path], None]
+"""Puts the pictures a chunk's `encode_chunk` made (elsewhere) into the folder given."""
 
 
 def chunk_dir(work: Path, chunk: Chunk) -> Path:
@@ -177,17 +183,22 @@ def transcode_chunked(
     loudnorm: Mapping[int, LoudnormPass] | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    fetch: FetchChunk | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """Everything the one-process graph makes, made chunk by chunk, in the same layout.
 
-    Chunks run one after another here; each `encode_chunk` call is independent, so a job system
-    can spread them over workers. Returns every FFmpeg command run.
+    Chunks run one after another here, unless ``fetch`` brings each chunk's pictures, encoded
+    by other workers with `encode_chunk`; sound, joins and delivery are made here either way.
+    Returns every FFmpeg command run.
     """
     chunks = plan_chunks(duration, plan.frame_rate, plan.segment_seconds, chunk_seconds)
     commands: list[tuple[str, ...]] = []
     steps = len(chunks) + 2
     for done, chunk in enumerate(chunks):
-        commands.append(encode_chunk(cfg, master, plan, ladder, chunk, work, cancel=cancel))
+        if fetch is None:
+            commands.append(encode_chunk(cfg, master, plan, ladder, chunk, work, cancel=cancel))
+        else:
+            fetch(chunk, chunk_dir(work, chunk))
         if on_progress is not None:
             on_progress((done + 1) / steps)
     sound: Path | None = None

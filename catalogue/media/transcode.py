@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,16 @@ def workspace(settings: Settings, asset_id: int) -> Path:
 
 
 def attempt_workspace(settings: Settings, asset_id: int, job_id: int, attempt: int) -> Path:
-    """A new empty folder for this attempt, after sweeping what earlier attempts left.
+    """A new empty folder for this attempt, after sweeping what earlier attempts left."""
+    return attempt_folder(workspace(settings, asset_id), job_id, attempt)
+
+
+def attempt_folder(root: Path, job_id: int, attempt: int) -> Path:
+    """A new empty folder in ``root`` (one job's scratch space), after sweeping what earlier
+    attempts left there.
 
     Never a folder an earlier attempt used: that attempt's FFmpeg may outlive its worker for a
     moment (or run on, on a host whose lease ran out) and write into it while the sweep runs."""
-    root = workspace(settings, asset_id)
     _sweep(root)
     root.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f"job-{job_id}-attempt-{attempt}-", dir=root))
@@ -86,11 +91,18 @@ def _sweep(root: Path) -> None:
             left.unlink(missing_ok=True)
 
 
-def transcode_handler(then: Sequence[AfterPublish] = ()) -> Handler:
+Split = Callable[[JobContext[Storage], int, str], JobResult]
+"""Hands a long master's work to chunk jobs (`media.chunked`): returns the job's result, or
+None to transcode in this job."""
+MakeLadder = Callable[[Path, Path], pipeline.LadderOutput]
+"""(local master, output folder) -> the rendition set made in that folder."""
+
+
+def transcode_handler(then: Sequence[AfterPublish] = (), split: Split | None = None) -> Handler:
     """The transcode job; ``then`` runs each time the asset's rendition set is recorded."""
 
     def transcode_asset_job(ctx: JobContext[Storage]) -> JobResult:
-        return transcode_asset(ctx, then)
+        return transcode_asset(ctx, then, split)
 
     return Handler(transcode_asset_job, timeout_s=6 * 3600, max_attempts=3)
 
@@ -99,7 +111,9 @@ HANDLER = transcode_handler()
 """The transcode's limits (what enqueue records); the product's table adds its follow-ups."""
 
 
-def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ()) -> JobResult:
+def transcode_asset(
+    ctx: JobContext[Storage], then: Sequence[AfterPublish] = (), split: Split | None = None
+) -> JobResult:
     asset_id = int(ctx.payload["asset_id"])
     with ctx.session() as session:
         asset = session.get(Asset, asset_id)
@@ -111,20 +125,39 @@ def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ())
                 "are transcoded: wait for its probe, or upload a new master"
             )
         master_key = asset.storage_key
+    if split is not None and (handed_on := split(ctx, asset_id, master_key)) is not None:
+        return handed_on
+    cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
+
+    def make(master: Path, out: Path) -> pipeline.LadderOutput:
+        return pipeline.transcode(
+            cfg,
+            master,
+            out,
+            ladder(ctx.settings),
+            on_progress=lambda f: ctx.progress(f * _ENCODE_SHARE, "encoding renditions"),
+            cancel=ctx.cancelled,
+        )
+
+    return make_and_publish(ctx, asset_id, master_key, make, then)
+
+
+def make_and_publish(
+    ctx: JobContext[Storage],
+    asset_id: int,
+    master_key: str,
+    make: MakeLadder,
+    then: Sequence[AfterPublish] = (),
+    recorded: Sequence[AfterPublish] = (),
+) -> JobResult:
+    """Make the ladder in a fresh attempt folder, publish it once and record it; ``recorded``
+    steps join the transaction that records the set (``then`` also runs after subtitles)."""
     storage = ctx.storage
     work = attempt_workspace(ctx.settings, asset_id, ctx.job_id, ctx.attempt)
-    cfg = transcoder_config(ctx.settings, HANDLER.timeout_s)
     prefix = renditions_prefix(asset_id)
     try:
         with storage.local_copy(master_key) as master:
-            made = pipeline.transcode(
-                cfg,
-                master,
-                work / "out",
-                ladder(ctx.settings),
-                on_progress=lambda f: ctx.progress(f * _ENCODE_SHARE, "encoding renditions"),
-                cancel=ctx.cancelled,
-            )
+            made = make(master, work / "out")
         if made.quality_error:
             log.warning("asset %s published unscored: %s", asset_id, made.quality_error)
         ctx.progress(_ENCODE_SHARE, "publishing renditions")
@@ -144,7 +177,7 @@ def transcode_asset(ctx: JobContext[Storage], then: Sequence[AfterPublish] = ())
         with suppress(OSError):  # left in place while another attempt's folder is in it
             work.parent.rmdir()
     with ctx.session() as session:
-        row = record(session, asset_id, ctx.job_id, prefix, made, then=then)
+        row = record(session, asset_id, ctx.job_id, prefix, made, then=[*recorded, *then])
         # The new set replaced the old one with its subtitle groups: deliver them again.
         subtitles.after_renditions_published(session, storage, asset_id, then=then)
         session.refresh(row)

@@ -3,6 +3,7 @@
 from catalogue.models.accounts import ApiToken, Role, User, WebSession
 from catalogue.models.assets import Asset, AssetKind, AssetState, Upload
 from catalogue.models.campaigns import Campaign, TitleCampaign
+from catalogue.models.chunks import ChunkedTranscode, TranscodeChunk
 from catalogue.models.delivery import AuditEvent, AuditFetchHour, Webhook, WebhookDelivery
 from catalogue.models.jobs import Job, JobStatus
 from catalogue.models.partners import Partner, PartnerKind, PartnerStatus, Venue
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "AuditFetchHour",
     "Campaign",
+    "ChunkedTranscode",
     "Job",
     "JobStatus",
     "Partner",
@@ -58,6 +60,7 @@ __all__ = [
     "TourReason",
     "TourRequest",
     "TourScreening",
+    "TranscodeChunk",
     "Upload",
     "User",
     "Venue",

@@ -17,3 +17,9 @@ def renditions_prefix(asset_id: int) -> str:
 def subtitles_prefix(title_id: int) -> str:
     """Every subtitle track of a title (originals, WebVTT revisions, burn-ins)."""
     return f"subtitles/{title_id}"
+
+
+def chunks_prefix(asset_id: int, run_id: int) -> str:
+    """The pictures a long master's chunk jobs made, kept until their join has published (under
+    the master's prefix: deleting the asset deletes what a failed run left)."""
+    return f"{asset_prefix(asset_id)}/chunks/{run_id}"

@@ -1,8 +1,9 @@
 """The scale-out form on one machine (scripts/cluster.sh): nginx in front of two API nodes, two
 Celery workers, PostgreSQL, Redis, moto's S3 server. An editor's tus upload survives PATCHes
-alternating between the nodes and one node SIGKILLed mid-PATCH; the transcode survives its
-worker SIGKILLed mid-job (the other worker retries it); a partner plays the ladder and downloads the
-MP4 through nginx (X-Accel-Redirect). Nothing lost, nothing published twice."""
+alternating between the nodes and one node SIGKILLed mid-PATCH; the transcode runs as chunk jobs
+on both workers, one worker is SIGKILLed mid-chunk and the other retries that chunk; the chunks
+are joined once; a partner plays the ladder and downloads the MP4 through nginx
+(X-Accel-Redirect). Nothing lost, nothing published twice."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalogue.accounts import service as accounts
+from catalogue.media.chunked import CHUNK as TRANSCODE_CHUNK
+from catalogue.media.chunked import JOIN as TRANSCODE_JOIN
 from catalogue.media.transcode import KIND as TRANSCODE
 from catalogue.models import (
     Asset,
@@ -77,6 +80,11 @@ class Cluster:
         """SIGKILL the service's whole process group (its `uv run` and everything below)."""
         os.killpg(int((self.root / "pids" / f"{service}.pid").read_text()), signal.SIGKILL)
 
+    def worker_of(self, job: Job) -> str:
+        """The service running (or that ran) ``job``, while that service lives."""
+        assert job.worker_id is not None
+        return self.group_of(int(job.worker_id.split(":")[1]))
+
     def group_of(self, pid: int) -> str:
         """The service whose process group holds `pid`."""
         group = os.getpgid(pid)
@@ -104,6 +112,8 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
         "CATALOGUE_JOB_LEASE_S": "4",
         "CATALOGUE_JOB_HEARTBEAT_S": "1",
         "CATALOGUE_TRANSCODE_LADDER": str(write_tiny_ladder(root)),
+        # The one-minute master in six chunk jobs.
+        "CATALOGUE_TRANSCODE_CHUNK_SECONDS": "10",
     }
     made = Cluster(root, env, create_engine("sqlite://"), f"http://127.0.0.1:{BASE_PORT}",
                    (f"http://127.0.0.1:{BASE_PORT + 1}", f"http://127.0.0.1:{BASE_PORT + 2}"))  # fmt: skip
@@ -230,12 +240,9 @@ def _upload(cluster: Cluster, people: People, data: bytes) -> int:
     return asset_id
 
 
-def _transcode_job(engine: Engine, asset_id: int) -> Job | None:
+def _jobs(engine: Engine, kind: str) -> list[Job]:
     with Session(engine) as session:
-        jobs = session.exec(select(Job).where(Job.kind == TRANSCODE)).all()
-        mine = [j for j in jobs if j.payload.get("asset_id") == asset_id]
-        assert len(mine) <= 1, "the transcode was queued twice"
-        return mine[0] if mine else None
+        return list(session.exec(select(Job).where(Job.kind == kind).order_by(Job.id)))  # type: ignore[arg-type]
 
 
 def _wait(what: str, seconds: float, check: Callable[[], T | None]) -> T:
@@ -254,25 +261,53 @@ def test_upload_transcode_and_delivery_survive_killed_nodes(
     answer = httpx.get(f"{cluster.nginx}/assets/{asset_id}", headers=people.editor, timeout=30)
     assert answer.json()["sha256"] == hashlib.sha256(data).hexdigest()
 
-    # The transcode runs on a worker; SIGKILL that worker mid-job, the other one takes it over.
-    def running() -> Job | None:
-        job = _transcode_job(cluster.engine, asset_id)
-        assert job is None or job.status in (JobStatus.queued, JobStatus.running), job
-        return job if job and job.status == JobStatus.running and job.worker_id else None
+    # The transcode plans six chunk jobs; both workers take chunks. Once each worker has taken
+    # one and one of them has finished a chunk and is encoding its next, SIGKILL it mid-chunk.
+    taken: dict[int, str] = {}  # chunk job id -> worker service, learnt while the worker lives
 
-    job = _wait("the transcode to start", 300, running)
-    assert job.worker_id is not None
-    first = cluster.group_of(int(job.worker_id.split(":")[1]))
-    cluster.kill(first)
+    def mid_chunk() -> Job | None:
+        chunks = _jobs(cluster.engine, TRANSCODE_CHUNK)
+        assert all(j.status in (JobStatus.queued, JobStatus.running, JobStatus.succeeded)
+                   for j in chunks), chunks  # fmt: skip
+        for j in chunks:
+            if j.worker_id and j.id not in taken and j.status != JobStatus.queued:
+                taken[j.id] = cluster.worker_of(j)  # type: ignore[index]
+        finished = {taken[j.id] for j in chunks if j.status == JobStatus.succeeded}  # type: ignore[index]
+        running = [
+            j for j in chunks if j.status == JobStatus.running and taken.get(j.id or 0) in finished
+        ]
+        if len(set(taken.values())) == 2 and running:
+            return running[0]
+        return None
 
-    def finished() -> Job | None:
-        job = _transcode_job(cluster.engine, asset_id)
-        return job if job and job.status in (JobStatus.succeeded, JobStatus.failed) else None
+    victim = _wait("chunks on both workers", 300, mid_chunk)
+    killed = taken[victim.id]  # type: ignore[index]
+    cluster.kill(killed)
+    [planner] = _jobs(cluster.engine, TRANSCODE)
+    assert planner.status == JobStatus.succeeded and planner.result is not None
+    assert planner.result["chunks"] == 6
 
-    done = _wait("the retried transcode", 300, finished)
-    assert done.status == JobStatus.succeeded, done.error
-    assert done.attempts == 2 and done.worker_id is not None
-    assert cluster.group_of(int(done.worker_id.split(":")[1])) != first
+    def joined() -> Job | None:
+        joins = _jobs(cluster.engine, TRANSCODE_JOIN)
+        return (
+            joins[0]
+            if joins and joins[0].status in (JobStatus.succeeded, JobStatus.failed)
+            else None
+        )
+
+    join = _wait("the chunks to be retried and joined", 300, joined)
+    assert join.status == JobStatus.succeeded, join.error
+    assert len(_jobs(cluster.engine, TRANSCODE_JOIN)) == 1
+    chunks = _jobs(cluster.engine, TRANSCODE_CHUNK)
+    assert [j.status for j in chunks] == [JobStatus.succeeded] * 6
+    retried = next(j for j in chunks if j.id == victim.id)
+    # The killed chunk was taken over by the surviving worker, and ran there to the end.
+    assert retried.attempts == 2 and cluster.worker_of(retried) != killed
+    survivor = cluster.worker_of(retried)
+    by_worker = {j.id: taken.get(j.id or 0) or cluster.worker_of(j) for j in chunks}
+    print("chunk jobs by worker:", by_worker)
+    assert {killed, survivor} == {"worker1", "worker2"}
+    assert set(by_worker.values()) == {killed, survivor}
     with Session(cluster.engine) as session:
         asset = session.get(Asset, asset_id)
         assert asset is not None and asset.state == AssetState.ready
