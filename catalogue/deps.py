@@ -19,7 +19,8 @@ from catalogue.storage import Storage
 from catalogue.validation import MAX_ID
 
 
-def get_settings(request: Request) -> Settings:
+# The aliases that only read app.state are async: a sync dependency costs a worker-thread hop.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -85,7 +86,7 @@ async def away_from_database(request: Request, session: Session) -> AsyncIterato
         await place.take()
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 

@@ -63,6 +63,10 @@ def test_serve_with_two_workers_answers_from_two_processes_and_stops_them(tmp_pa
             time.sleep(0.2)
         workers = _workers(server.pid)
         assert len(workers) == 2
+        # Each process parses HTTP with httptools and runs on uvloop (C), not h11 and asyncio.
+        for worker in workers:
+            maps = Path(f"/proc/{worker}/maps").read_text()
+            assert "/httptools/parser/parser." in maps and "/uvloop/loop." in maps, worker
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             assert [http.get("/healthz").status_code for _ in range(10)] == [200] * 10
     finally:

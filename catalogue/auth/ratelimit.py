@@ -154,7 +154,7 @@ class SignInLimiter:
 _BUILDING = threading.Lock()
 
 
-def sign_in_limiter(request: Request) -> SignInLimiter:
+async def sign_in_limiter(request: Request) -> SignInLimiter:
     """The application's limiter, built on first use from its settings and engine."""
     state = request.app.state
     with _BUILDING:

@@ -3,7 +3,7 @@ this one question, so disabling a user or suspending a partner refuses them all 
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from catalogue.models import Partner, PartnerStatus, Role, User
 
@@ -11,11 +11,22 @@ from catalogue.models import Partner, PartnerStatus, Role, User
 def user_in_good_standing(session: Session, user_id: int) -> User | None:
     """The user, or None when it is gone, disabled, or a partner's user whose partner is gone or
     suspended."""
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    # One query for the user and its partner: this runs on every authenticated request.
+    found = session.exec(
+        select(User, Partner)
+        .outerjoin(Partner, Partner.id == User.partner_id)  # type: ignore[arg-type]
+        .where(User.id == user_id)
+    ).first()
+    if found is None:
         return None
+    user, partner = found
+    return user if stands(user, partner) else None
+
+
+def stands(user: User | None, partner: Partner | None) -> bool:
+    """`user` (with `partner`, the row its partner_id names, if any) is in good standing."""
+    if user is None or not user.is_active:
+        return False
     if user.role == Role.partner or user.partner_id is not None:
-        partner = session.get(Partner, user.partner_id) if user.partner_id is not None else None
-        if partner is None or partner.status != PartnerStatus.active:
-            return None
-    return user
+        return partner is not None and partner.status == PartnerStatus.active
+    return True

@@ -25,7 +25,7 @@ def make_ingest(settings: Settings, storage: Storage) -> Ingest:
     return Ingest(settings, storage, StagingArea(settings.upload_root))
 
 
-def get_ingest(request: Request) -> Ingest:
+async def get_ingest(request: Request) -> Ingest:
     """The service the application factory built once (`app.state.ingest`)."""
     ingest: Ingest = request.app.state.ingest
     return ingest
