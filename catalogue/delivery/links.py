@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from catalogue.auth.standing import user_in_good_standing
+from catalogue.auth.standing import stands
 from catalogue.delivery import audit, signing
 from catalogue.delivery.signing import Grant, LinkInvalid
 from catalogue.errors import NotFound
@@ -106,30 +109,56 @@ def resolve(session: Session, settings: Settings, token: str, path: str) -> tupl
         key = check_key(f"{grant.prefix}/{path}")
     except InvalidKey:
         raise LinkInvalid("not found") from None
-    row = session.exec(select(RenditionSet).where(RenditionSet.prefix == grant.prefix)).first()
-    asset = session.get(Asset, row.asset_id) if row is not None else None
-    if asset is None:
-        raise LinkInvalid("not found")
-    still_licensed(session, grant, asset.title_id)
+    _check_licensed(session, _grant_partner(session, grant), _FOLDER_LICENSED, prefix=grant.prefix)
     return grant, key
 
 
 def still_licensed(session: Session, grant: Grant, title_id: int) -> Partner:
     """The grant's partner, if it is active, the user the link was issued to is still in good
     standing, and the title is licensed to it today; LinkInvalid (404) otherwise."""
-    partner = session.get(Partner, grant.partner_id)
-    if partner is None or partner.status != PartnerStatus.active:
-        raise LinkInvalid("not found")
-    if grant.user_id is not None:
-        holder = user_in_good_standing(session, grant.user_id)
-        if holder is None or holder.partner_id != partner.id:
-            raise LinkInvalid("not found")
-    licensed = session.exec(
-        select(Title.id).where(
-            Title.id == title_id,
-            access.licensed_clause(partner, Period.on(access.today())),
-        )
-    ).first()
-    if licensed is None:
-        raise LinkInvalid("not found")
+    partner = _grant_partner(session, grant)
+    _check_licensed(session, partner, _TITLE_LICENSED, title_id=title_id)
     return partner
+
+
+# Built once: these run on every file a link serves (see access.LICENSED).
+_FOLDER_LICENSED = (  # the folder belongs to an asset of a licensed title
+    select(Title.id)
+    .join(Asset, col(Asset.title_id) == col(Title.id))
+    .join(RenditionSet, col(RenditionSet.asset_id) == col(Asset.id))
+    .where(col(RenditionSet.prefix) == bindparam("prefix"), access.LICENSED)
+)
+_TITLE_LICENSED = select(Title.id).where(col(Title.id) == bindparam("title_id"), access.LICENSED)
+
+
+def _check_licensed(
+    session: Session, partner: Partner, statement: SelectOfScalar[Any], **params: Any
+) -> None:
+    """LinkInvalid unless `statement` finds a title licensed to the partner today."""
+    params.update(access.licensed_params(partner, Period.on(access.today())))
+    if session.execute(statement, params).first() is None:
+        raise LinkInvalid("not found")
+
+
+def _grant_partner(session: Session, grant: Grant) -> Partner:
+    """The grant's partner if it is active and the user the link was issued to (if any) is still
+    in good standing and still that partner's; LinkInvalid otherwise. One query: this runs on
+    every segment a player fetches."""
+    if grant.user_id is None:
+        partner = session.get(Partner, grant.partner_id)
+        if partner is None or partner.status != PartnerStatus.active:
+            raise LinkInvalid("not found")
+        return partner
+    found = session.execute(
+        _HOLDER, {"user_id": grant.user_id, "partner_id": grant.partner_id}
+    ).first()
+    if found is None or not stands(*found):
+        raise LinkInvalid("not found")
+    return found[1]
+
+
+_HOLDER = (  # a link's user with its partner, when that is the partner the link was issued to
+    select(User, Partner)
+    .join(Partner, col(Partner.id) == col(User.partner_id))
+    .where(col(User.id) == bindparam("user_id"), col(Partner.id) == bindparam("partner_id"))
+)
