@@ -21,6 +21,34 @@ MOV_FAMILY = "mov,mp4,m4a,3gp,3g2,mj2"
 # The media data the index (moov) describes may exceed the file by muxing overhead only.
 TRUNCATION_SLACK = 1.05
 
+# Every reason a master is refused, by code: the English text stored with the asset is the
+# template filled in, so a reader (the pages) can take any stored reason back to its code and
+# parameters and say it in another language.
+REJECTIONS: dict[str, str] = {
+    "no_streams": "no video or audio stream",
+    "audio_only": "no video stream (an audio-only file is accepted only as an audio asset, "
+    "e.g. audio description)",
+    "truncated": "file is truncated: the end of the media data is missing",
+    "no_index": "file is truncated: the MP4/MOV index (moov) is missing",
+    "container_refused": "container not accepted: {kind}",
+    "not_video": "not a video file: {kind}",
+    "not_media": "not a recognised audio or video file",
+    "unreadable_detail": "file could not be read as media: {detail}",
+    "unreadable": "file could not be read",
+    "probe_timeout": "probe timed out after {seconds} s",
+    "resolution_above_limit": "resolution {size} above limit {limit}",
+    "picture_size_invalid": "picture size {size} is invalid",
+    "frame_size_unknown": "video frame size unknown",
+    "duration_unknown": "duration unknown",
+    "no_duration": "file has no duration (empty, or a single still image)",
+    "duration_above_limit": "duration {duration} above limit {limit}",
+}
+
+
+def rejection(code: str, **params: object) -> str:
+    return REJECTIONS[code].format(**params)
+
+
 _NOT_ON_WHITELIST = re.compile(r"\[([\w,]+) @ 0x[0-9a-f]+\] Format not on whitelist")
 _INVALID_PICTURE = re.compile(r"Picture size (\d+)x(\d+) is invalid")
 
@@ -94,15 +122,12 @@ def validate(
     videos = info.video_streams
     if not videos:
         if not info.audio_streams:
-            reasons.append("no video or audio stream")
+            reasons.append(rejection("no_streams"))
         elif not audio_only_allowed:
-            reasons.append(
-                "no video stream (an audio-only file is accepted only as an audio asset, "
-                "e.g. audio description)"
-            )
+            reasons.append(rejection("audio_only"))
     reasons += _duration_reasons(info, cfg)
     if _is_truncated(info):
-        reasons.append("file is truncated: the end of the media data is missing")
+        reasons.append(rejection("truncated"))
     return reasons
 
 
@@ -110,24 +135,24 @@ def probe_failure_reasons(stderr: str, head: bytes) -> list[str]:
     """Why ffprobe could not open a file, from its messages and the file's first bytes."""
     kind = sniff(head)
     if kind in _REFUSED_CONTAINERS:
-        return [f"container not accepted: {kind}"]
+        return [rejection("container_refused", kind=kind)]
     if kind:
-        return [f"not a video file: {kind}"]
+        return [rejection("not_video", kind=kind)]
     refused = _NOT_ON_WHITELIST.search(stderr)
     if refused:
         demuxer = refused.group(1)
         if demuxer.endswith("_pipe"):  # FFmpeg's single-image demuxers: png_pipe, webp_pipe...
-            return [f"not a video file: {demuxer.removesuffix('_pipe').upper()} image"]
-        return [f"container not accepted: {DEMUXER_NAMES.get(demuxer, demuxer)}"]
+            return [rejection("not_video", kind=f"{demuxer.removesuffix('_pipe').upper()} image")]
+        return [rejection("container_refused", kind=DEMUXER_NAMES.get(demuxer, demuxer))]
     # Text named .mp4 reaches the MP4 demuxer, which only says that the index is missing.
     if _is_text(head):
-        return ["not a video file: text file"]
+        return [rejection("not_video", kind="text file")]
     if "moov atom not found" in stderr:
-        return ["file is truncated: the MP4/MOV index (moov) is missing"]
+        return [rejection("no_index")]
     if "Invalid data found when processing input" in stderr:
-        return ["not a recognised audio or video file"]
+        return [rejection("not_media")]
     detail = _without_url(stderr)
-    return [f"file could not be read as media: {detail}" if detail else "file could not be read"]
+    return [rejection("unreadable_detail", detail=detail) if detail else rejection("unreadable")]
 
 
 def sniff(head: bytes) -> str | None:
@@ -199,7 +224,7 @@ def inspect(
     try:
         info = probe(cfg, path, cancel=cancel)
     except MediaTimeout as exc:
-        raise MediaRejected([f"probe timed out after {exc.seconds:g} s"]) from exc
+        raise MediaRejected([rejection("probe_timeout", seconds=f"{exc.seconds:g}")]) from exc
     except FFmpegFailed as exc:
         raise MediaRejected(probe_failure_reasons(exc.stderr_tail, _head(path))) from exc
     reasons = validate(info, cfg, audio_only_allowed=audio_only_allowed)
@@ -214,16 +239,17 @@ def _picture_size_reasons(info: MediaInfo, cfg: TranscoderConfig) -> list[str]:
     claimed = [(int(m.group(1)), int(m.group(2))) for m in invalid if m]
     # A header claiming a size FFmpeg refuses to allocate is reported as 0x0 plus a log line.
     reasons = [
-        f"resolution {w}x{h} above limit {limit}"
+        rejection("resolution_above_limit", size=f"{w}x{h}", limit=limit)
         if not _size_within(w, h, cfg)
-        else f"picture size {w}x{h} is invalid"
+        else rejection("picture_size_invalid", size=f"{w}x{h}")
         for w, h in dict.fromkeys(claimed)
     ]
     for video in info.video_streams:
+        size = f"{video.width}x{video.height}"
         if not _size_within(video.width, video.height, cfg):
-            reasons.append(f"resolution {video.width}x{video.height} above limit {limit}")
+            reasons.append(rejection("resolution_above_limit", size=size, limit=limit))
         elif (video.width <= 0 or video.height <= 0) and not claimed:
-            reasons.append("video frame size unknown")
+            reasons.append(rejection("frame_size_unknown"))
     return reasons
 
 
@@ -237,11 +263,12 @@ def _size_within(width: int, height: int, cfg: TranscoderConfig) -> bool:
 
 def _duration_reasons(info: MediaInfo, cfg: TranscoderConfig) -> list[str]:
     if info.duration is None:
-        return ["duration unknown"]
+        return [rejection("duration_unknown")]
     if info.duration <= 0:
-        return ["file has no duration (empty, or a single still image)"]
+        return [rejection("no_duration")]
     if info.duration > cfg.max_duration_s:
-        return [f"duration {_clock(info.duration)} above limit {_clock(cfg.max_duration_s)}"]
+        duration, limit = _clock(info.duration), _clock(cfg.max_duration_s)
+        return [rejection("duration_above_limit", duration=duration, limit=limit)]
     return []
 
 

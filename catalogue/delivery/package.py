@@ -2,7 +2,8 @@
 published subtitles as sidecar WebVTT files, and a manifest (JSON, and `manifest.sha256` that
 `sha256sum -c` accepts). Offered as separate attachments and as one ZIP streamed from storage
 (stored, not compressed: video does not shrink), both behind a signed link checked like the
-rendition links."""
+rendition links. With object storage each stored attachment is a redirect to a presigned URL;
+the ZIP always streams through the app."""
 
 from __future__ import annotations
 
@@ -172,6 +173,18 @@ def resolve(
     if title is None:
         raise LinkInvalid("not found")
     return grant, contents(session, storage, title)
+
+
+def offloaded_url(storage: Storage, grant: Grant, file: PackageFile) -> str | None:
+    """Where object storage hands out a stored file itself (a presigned URL, valid while the
+    link is, answering as an attachment), so its bytes never pass through Python; None for
+    local storage and for the manifests, which are made here."""
+    if file.key is None:
+        return None
+    remaining = max(1, grant.expires_at - int(time.time()))
+    return storage.presigned_url(
+        file.key, expires_s=remaining, download_as=file.name.rsplit("/", 1)[-1]
+    )
 
 
 def find(files: list[PackageFile], name: str) -> PackageFile:

@@ -26,6 +26,24 @@ class Verdict(StrEnum):
     transient = "transient"
 
 
+# The error texts the engine writes into a failed job, by code. A handler's own message fills
+# {error} or {detail}; the pages take a stored text back to its code to say it in the reader's
+# language (catalogue/web/explain.py).
+JOB_ERRORS: dict[str, str] = {
+    "gave_up": "{error} (gave up after {attempts} attempts)",
+    "worker_lost": "gave up after {attempts} attempts: the worker running it stopped "
+    "(killed, out of memory, or lost its database connection)",
+    "timed_out": "timed out after {seconds} s",
+    "media_rejected": "media rejected: {reasons}",
+    "database_lost": "database connection lost: {detail}",
+    "internal": "internal error ({detail}); see the worker log",
+}
+
+
+def job_error(code: str, **params: object) -> str:
+    return JOB_ERRORS[code].format(**params)
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     verdict: Verdict
@@ -49,16 +67,16 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 def classify(error: BaseException) -> Failure:
     name = type(error).__name__
     if isinstance(error, MediaRejected):
-        return Failure(Verdict.permanent, f"media rejected: {error}")
+        return Failure(Verdict.permanent, job_error("media_rejected", reasons=error))
     if isinstance(error, _PERMANENT):
         return Failure(Verdict.permanent, str(error) or name)
     if isinstance(error, _TRANSIENT) or _is_storage_outage(error):
         return Failure(Verdict.transient, f"{name}: {error}")
     if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return Failure(Verdict.transient, f"database connection lost: {error.orig}")
+        return Failure(Verdict.transient, job_error("database_lost", detail=error.orig))
     # A bug will not fix itself by retrying; the traceback goes to the log, the gist to the job.
     log.error("job handler raised an unexpected %s", name, exc_info=error)
-    return Failure(Verdict.permanent, f"internal error ({name}: {error}); see the worker log")
+    return Failure(Verdict.permanent, job_error("internal", detail=f"{name}: {error}"))
 
 
 def _is_storage_outage(error: BaseException) -> bool:

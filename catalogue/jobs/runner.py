@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from catalogue.jobs import store
 from catalogue.jobs.context import JobContext
 from catalogue.jobs.errors import InvalidJobPayload, UnknownJobKind
-from catalogue.jobs.failures import Verdict, classify
+from catalogue.jobs.failures import Verdict, classify, job_error
 from catalogue.jobs.kinds import Handlers, handler_for
 from catalogue.jobs.metrics import DURATION, OUTCOMES
 from catalogue.jobs.queue import plain_json
@@ -110,10 +110,7 @@ def _run(runtime: JobRuntime, job: store.Claimed, shutdown: threading.Event) -> 
     if job.cancel_requested:
         return JobStatus.cancelled if store.cancelled(engine, job) else None
     if job.attempts > job.max_attempts:
-        gave_up = (
-            f"gave up after {job.max_attempts} attempts: the worker running it stopped "
-            "(killed, out of memory, or lost its database connection)"
-        )
+        gave_up = job_error("worker_lost", attempts=job.max_attempts)
         return JobStatus.failed if store.fail(engine, job, gave_up) else None
     try:
         handler = handler_for(runtime.handlers, job.kind)
@@ -168,7 +165,7 @@ def _record(
     if reason is StopReason.shutdown:
         return JobStatus.queued if store.release(engine, job) else None
     if reason is StopReason.timeout:
-        return _retry_or_fail(engine, settings, job, f"timed out after {job.timeout_s} s")
+        return _retry_or_fail(engine, settings, job, job_error("timed_out", seconds=job.timeout_s))
     if error is None:
         return JobStatus.succeeded if store.succeed(engine, job, result) else None
     failure = classify(error)
@@ -181,7 +178,7 @@ def _retry_or_fail(
     engine: Engine, settings: Settings, job: store.Claimed, message: str
 ) -> JobStatus | None:
     if job.attempts >= job.max_attempts:
-        final = f"{message} (gave up after {job.attempts} attempts)"
+        final = job_error("gave_up", error=message, attempts=job.attempts)
         return JobStatus.failed if store.fail(engine, job, final) else None
     delay = store.backoff_delay(
         job.attempts, settings.job_backoff_base_s, settings.job_backoff_max_s

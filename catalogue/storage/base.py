@@ -90,8 +90,11 @@ class Storage(Protocol):
     def delete_prefix(self, prefix: str) -> int:
         """Remove every object under `prefix`; returns how many."""
 
-    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
-        """A time-limited GET URL for `key`, or None where bytes are served by the app."""
+    def presigned_url(
+        self, key: str, expires_s: int = 3600, download_as: str | None = None
+    ) -> str | None:
+        """A time-limited GET URL for `key`, or None where bytes are served by the app;
+        `download_as` makes the answer an attachment of that file name."""
 
 
 def files_in_publish_order(source: Path, last: Sequence[str]) -> list[Path]:

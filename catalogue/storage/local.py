@@ -121,7 +121,9 @@ class LocalStorage:
         shutil.rmtree(trash)
         return count
 
-    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
+    def presigned_url(
+        self, key: str, expires_s: int = 3600, download_as: str | None = None
+    ) -> str | None:
         return None
 
     def _existing(self, key: str) -> Path:

@@ -138,9 +138,16 @@ class S3Storage:
         self._delete_keys(keys)
         return len(keys)
 
-    def presigned_url(self, key: str, expires_s: int = 3600) -> str | None:
+    def presigned_url(
+        self, key: str, expires_s: int = 3600, download_as: str | None = None
+    ) -> str | None:
+        params = {"Bucket": self.bucket, "Key": check_key(key)}
+        if download_as is not None:
+            # Signed into the URL: the object store sends this header itself. The names are
+            # the package's own (ASCII, no quotes).
+            params["ResponseContentDisposition"] = f'attachment; filename="{download_as}"'
         url: str = self.signer.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": check_key(key)}, ExpiresIn=expires_s
+            "get_object", Params=params, ExpiresIn=expires_s
         )
         return url
 

@@ -23,7 +23,7 @@ from catalogue.auth.guards import ANY_ROLE, STAFF, Allow
 from catalogue.deps import SessionDep
 from catalogue.errors import CatalogueError
 from catalogue.models import Role, User
-from catalogue.web import i18n
+from catalogue.web import explain, i18n
 
 PREFIX = "/web"
 SIGN_IN = f"{PREFIX}/sign-in"
@@ -83,6 +83,7 @@ def render(
 ) -> HTMLResponse:
     language = language_of(request, user)
     translations = i18n.translations(language)
+    fmt = i18n.Formatter(language)
     found = cookies.from_request(request)
     csrf = cookies.csrf_token(found) if found and user else ""
     return templates.TemplateResponse(
@@ -91,9 +92,11 @@ def render(
         {
             "user": user,
             "lang": language,
-            "fmt": i18n.Formatter(language),
+            "fmt": fmt,
             "_": translations.gettext,
             "ngettext": translations.ngettext,
+            **explain.explainers(translations, fmt),
+            "script_problems": explain.script_problems(translations) if user else {},
             "languages": [(code, i18n.own_name(code)) for code in i18n.LANGUAGES],
             "csrf_token": csrf,
             "prefix": PREFIX,

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date, time
+from itertools import product
 from pathlib import Path
 
 import httpx
 import pytest
 from _web_server import ARTIFACTS, Site, sign_in
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from catalogue.handlers import AFTER_PUBLISH
 from catalogue.media.transcode import record
-from catalogue.models import Asset, AssetKind, AssetState
+from catalogue.models import Asset, AssetKind, AssetState, Title, Venue
+from catalogue.models.tours import SolveState, TourPlan, TourScreening
 from catalogue.storage import make_storage
 from catalogue.storage.keys import renditions_prefix
 from tests.support.ladder import TINY_LADDER
@@ -51,6 +54,30 @@ def _playable_title(site: Site, tmp_path: Path) -> int:
     return title_id
 
 
+def _year_long_plan(site: Site) -> int:
+    """A plan screening at every demo venue in each month of a year, as a planning job leaves
+    it: the venues-by-month timeline gets twelve columns."""
+    with Session(site.engine) as session:
+        venues = session.exec(select(Venue).order_by(col(Venue.id))).all()
+        top = select(Title).where(col(Title.parent_id).is_(None))
+        titles = [t.id or 0 for t in session.exec(top).all()]
+        plan = TourPlan(name="Year of screenings", starts_on=date(2027, 1, 1),
+                        ends_on=date(2027, 12, 31), regions=["World"],
+                        countries=sorted({v.country for v in venues}),
+                        title_ids=titles, solve_status=SolveState.FEASIBLE)  # fmt: skip
+        session.add(plan)
+        session.flush()
+        for month, (n, venue), week in product(range(1, 13), enumerate(venues), range(3)):
+            title_id = titles[(month + n + week) % len(titles)]
+            session.add(TourScreening(plan_id=plan.id or 0, key=f"s-{month}-{venue.id}-{week}",
+                    title_id=title_id, venue_id=venue.id or 0,
+                    day=date(2027, month, 1 + 7 * week + n % 7),
+                    start_time=time(19, 30), time_zone=venue.time_zone, language="en",
+                    mode="cinema", rendition="hd"))  # fmt: skip
+        session.commit()
+        return plan.id or 0
+
+
 # The outermost elements that stick out of the screen, to say what to fix.
 _WIDER = """() => [...document.querySelectorAll('body *')].filter((node) => {
   const right = (n) => n.getBoundingClientRect().right, left = (n) => n.getBoundingClientRect().left;
@@ -71,6 +98,7 @@ def test_web_every_page_fits_phones_and_laptops_in_three_languages(
 ) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     title_id = _playable_title(site, tmp_path)
+    plan_id = _year_long_plan(site)
     staff_pages = {
         "catalogue": "/web/",
         "title": f"/web/titles/{title_id}",
@@ -79,9 +107,11 @@ def test_web_every_page_fits_phones_and_laptops_in_three_languages(
         "jobs": "/web/jobs",
         "plans": "/web/plans",
     }
+    # The programmer's plan page has the edit forms; its timeline a column per month.
+    plan_pages = {"plan": f"/web/plans/{plan_id}"}
     # One browser context per visitor, reused: the language cookie and the viewport change.
     visitors = {None: {"sign-in": "/web/sign-in"}, "demo-editor": staff_pages,
-                "partner-almaty": {"partner": "/web/partner"}}  # fmt: skip
+                "demo-programmer": plan_pages, "partner-almaty": {"partner": "/web/partner"}}  # fmt: skip
     for user, pages in visitors.items():
         context = browser.new_context()
         page = sign_in(context, site, user) if user else context.new_page()
@@ -98,9 +128,30 @@ def test_web_every_page_fits_phones_and_laptops_in_three_languages(
                     if name == "title":
                         _check_player(page, height, play=(language, size) == ("en", "laptop"))
                     _check(page, f"{language}-{size}-{name}")
+                    if name == "plan":
+                        _check_timeline(page, height)
+                        _check(page, f"{language}-{size}-timeline")
         if user == "partner-almaty":
             _check_package(page, title_id)
         context.close()
+
+
+def _check_timeline(page: Page, height: int) -> None:
+    """Twelve months of venues scroll inside their own box, whose sideways scrollbar fits on the
+    screen (not below nine tall rows), with the venue names kept in view."""
+    page.click(".view-switch button[data-view=timeline]")
+    expect(page.locator("table.timeline tr[data-venue-id]")).to_have_count(9)
+    scroller = page.evaluate("""() => {
+      const box = document.querySelector('table.timeline').parentElement;
+      return {height: box.getBoundingClientRect().height, overflow: getComputedStyle(box).overflowX};
+    }""")
+    assert scroller["height"] <= height and scroller["overflow"] == "auto", scroller
+    venue = page.locator("table.timeline th[scope=row]").first
+    page.locator(".timeline-wrap").scroll_into_view_if_needed()
+    page.locator(".timeline-wrap").evaluate(
+        "(box) => { box.scrollLeft = box.scrollWidth * (getComputedStyle(box).direction === 'rtl' ? -1 : 1); }"
+    )
+    expect(venue).to_be_in_viewport()
 
 
 def _check_package(page: Page, title_id: int) -> None:

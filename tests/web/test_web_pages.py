@@ -54,7 +54,8 @@ def test_web_catalogue_names_a_wrong_filter(site: Site, browser: Browser) -> Non
     page = sign_in(context, site, "demo-programmer")
     page.goto(site.url("/web/?year_from=2024&year_to=2001&language=not a tag"))
     errors = page.locator(".message.error").all_inner_texts()
-    assert any("language" in e for e in errors) and "year_from is after year_to" in errors
+    assert "not a tag is not a language code; use e.g. en, zh-Hans, kk, ru, es-419." in errors
+    assert "“From year” is later than “To year”." in errors
     context.close()
 
 

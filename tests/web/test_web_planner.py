@@ -216,3 +216,24 @@ def test_web_planner_is_read_only_for_editors(planner_site: Site, browser: Brows
     expect(page.locator("h1")).to_have_text("Tour planner")
     expect(page.locator("#new-plan")).to_have_count(0)
     context.close()
+
+
+def test_web_planner_sets_the_per_venue_rule(planner_site: Site, browser: Browser) -> None:
+    """A programmer allows a second screening of a title at a venue on the new-plan form; the
+    plan keeps the rule and shows it with the others."""
+    context = new_context(browser)
+    page = sign_in(context, planner_site, "demo-programmer")
+    page.click("header nav >> text=Tour planner")
+    expect(page.locator("#plan-per-venue")).to_have_value("1")
+    page.fill("#plan-region", "KZ")
+    page.fill("#plan-year", "2027")
+    first = page.locator("#plan-titles option").first.get_attribute("value")
+    page.select_option("#plan-titles", first)
+    page.fill("#plan-per-venue", "2")
+    page.click("#new-plan button[type=submit]")
+    page.wait_for_url(re.compile(r".*/web/plans/\d+$"), timeout=90_000)
+    page.locator("#rules summary").click()
+    expect(page.locator("#rules li[data-rule=per_venue]")).to_have_text(
+        "A title is screened at most 2 times at each venue, on different days."
+    )
+    context.close()

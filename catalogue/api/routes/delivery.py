@@ -187,12 +187,14 @@ def download_package(
     try:
         grant, files = package.resolve(session, settings, storage, token)
         stored = None  # a local file answers Range requests: big downloads resume
+        offloaded = None  # object storage sends a stored file itself
         if name == package.ZIP_NAME:
             zipped = package.zipped(storage, files)
             size, body = len(zipped), iter(zipped)
         else:
             file = package.find(files, name)
             size, body = file.size, package.file_bytes(storage, file)
+            offloaded = package.offloaded_url(storage, grant, file)
             if isinstance(storage, LocalStorage) and file.key is not None:
                 stored = storage.path(file.key)
                 size = served_bytes(request.headers.get("range"), file.size)
@@ -215,6 +217,8 @@ def download_package(
         partner_id=grant.partner_id,
         size=0 if request.method == "HEAD" else size,
     )
+    if offloaded is not None:
+        return RedirectResponse(offloaded, status_code=status.HTTP_307_TEMPORARY_REDIRECT)
     filename = name.rsplit("/", 1)[-1]
     kind = "application/zip" if name == package.ZIP_NAME else media_type(name)
     if stored is not None:

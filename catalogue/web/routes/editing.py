@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
 from catalogue.auth import cookies
@@ -71,9 +72,10 @@ def fields(form: FormData) -> dict[str, Any]:
     return data
 
 
-def problems(error: ValidationError) -> list[tuple[str, str]]:
-    """(field, what is wrong), one per problem; the page names the field in the reader's words."""
-    return [(str(item["loc"][0]) if item["loc"] else "", item["msg"]) for item in error.errors()]
+def problems(error: ValidationError) -> list[tuple[str, ErrorDetails]]:
+    """(field, what is wrong), one per problem; the page says both in the reader's words (the
+    error's type and figures, not pydantic's English message: `explain.form_problem`)."""
+    return [(str(item["loc"][0]) if item["loc"] else "", item) for item in error.errors()]
 
 
 def _form_page(
@@ -81,7 +83,7 @@ def _form_page(
     user: Any,
     title: TitlePublic | None,
     values: dict[str, Any],
-    errors: list[tuple[str, str]],
+    errors: list[tuple[str, ErrorDetails]],
     status_code: int = 200,
     episodes: list[TitlePublic] | None = None,
 ) -> HTMLResponse:

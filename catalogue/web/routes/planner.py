@@ -58,6 +58,7 @@ def plans_page(
         may_plan=may_plan(user),
         job_messages={m: translations.gettext(m) for m in planning.JOB_MESSAGES},
         default_year=date.today().year + 1,
+        rules=rules_from({}),
     )
 
 

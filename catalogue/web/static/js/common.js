@@ -14,6 +14,33 @@ window.catalogue = (function () {
     return template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
   }
 
+  // An API 422 lists pydantic's problems in English: each is said as the server's forms say it
+  // (explain.script_problems), the count sentences in the plural form the browser's rules pick
+  // (gettext orders a catalogue's forms as CLDR orders its categories).
+  const CLDR_ORDER = ["zero", "one", "two", "few", "many", "other"];
+  const pluralRules = new Intl.PluralRules(lang);
+  const categories = pluralRules.resolvedOptions().pluralCategories
+    .sort((a, b) => CLDR_ORDER.indexOf(a) - CLDR_ORDER.indexOf(b));
+  function problem(item) {
+    const said = messages("form-problems");
+    if (!said.types) return item.msg;
+    const ctx = item.ctx || {};
+    if (item.type === "string_too_short" && ctx.min_length === 1) return said.empty;
+    const forms = said.lengths[item.type];
+    if (forms) {
+      const count = ctx.min_length ?? ctx.max_length;
+      const form = forms[Math.min(categories.indexOf(pluralRules.select(count)), forms.length - 1)];
+      return format(form, { num: new Intl.NumberFormat(lang).format(count) });
+    }
+    if (item.type === "value_error") {
+      const quoted = /'([^']*)'/.exec(item.msg);
+      const found = said.values.find(([marker]) => item.msg.includes(marker));
+      return found ? format(found[1], { value: quoted ? quoted[1] : item.input }) : said.invalid;
+    }
+    const limit = ctx.ge ?? ctx.le ?? ctx.gt ?? ctx.lt;
+    return said.types[item.type] ? format(said.types[item.type], { limit }) : said.invalid;
+  }
+
   // The API accepts the session cookie from these pages; unsafe methods carry the CSRF token.
   async function api(method, url, body) {
     const headers = { "X-CSRF-Token": csrf, Accept: "application/json" };
@@ -23,7 +50,10 @@ window.catalogue = (function () {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = response.status === 204 ? null : await response.json().catch(() => null);
-    if (!response.ok) throw new Error((data && data.detail) || response.statusText);
+    if (!response.ok) {
+      const detail = data && data.detail;
+      throw new Error(Array.isArray(detail) ? detail.map(problem).join(" ") : detail || response.statusText);
+    }
     return data;
   }
 

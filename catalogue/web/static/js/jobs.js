@@ -13,7 +13,8 @@
     const state = row.querySelector(".status .state");
     state.className = "state state-" + job.status;
     state.textContent = text.statuses[job.status] || job.status;
-    row.querySelector(".status .message").textContent = job.error || text.messages[job.message] || job.message || "";
+    // A stored error is English: the page's own row says it in the reader's language (reload).
+    if (!job.error) row.querySelector(".status .message").textContent = text.messages[job.message] || job.message || "";
     row.querySelector("progress").value = job.progress;
     row.querySelector(".percent").textContent = percent.format(job.progress / 100);
     const active = ["queued", "running"].includes(job.status);
@@ -30,7 +31,15 @@
     const events = new EventSource("/jobs/" + id + "/events");
     streams.set(id, events);
     events.addEventListener("progress", (event) => show(row, JSON.parse(event.data)));
-    events.addEventListener("end", () => { events.close(); streams.delete(id); });
+    events.addEventListener("end", () => { events.close(); streams.delete(id); explained(row); });
+  }
+
+  async function explained(row) {
+    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const found = fresh.querySelector(`tr[data-job-id="${row.dataset.jobId}"] .status .message`);
+    if (found) row.querySelector(".status .message").replaceWith(found);
   }
 
   for (const row of document.querySelectorAll("tr[data-job-id]")) {

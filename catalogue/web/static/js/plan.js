@@ -26,8 +26,8 @@
     events.addEventListener("progress", (event) => {
       const job = JSON.parse(event.data);
       box.querySelector("progress").value = job.progress;
-      box.querySelector(".job-message").textContent = (text.statuses[job.status] || job.status) +
-        (job.error ? " · " + format(text.failed, { error: job.error }) : "");
+      // A failure is explained on the page itself, reloaded when the job ends.
+      box.querySelector(".job-message").textContent = text.statuses[job.status] || job.status;
     });
     events.addEventListener("end", () => { events.close(); window.location.reload(); });
   }

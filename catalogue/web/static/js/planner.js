@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const { api, format, messages } = window.catalogue;
+  const { api, messages } = window.catalogue;
   const text = messages("planner-messages");
   const form = document.getElementById("new-plan");
   if (!form) return;
@@ -20,7 +20,8 @@
           campaign: form.campaign.value || null,
         };
     const region = form.region.value.split(",").map((r) => r.trim()).filter(Boolean);
-    const plan = { region, year: Number(form.year.value), titles };
+    const rules = { per_venue: Number(form.per_venue.value) };
+    const plan = { region, year: Number(form.year.value), titles, rules };
     if (form.name.value.trim()) plan.name = form.name.value.trim();
     return plan;
   }
@@ -42,9 +43,9 @@
         events.close();
         window.location.assign(text.prefix + "/plans/" + planId);
       } else if (["failed", "cancelled"].includes(j.status)) {
+        // The plan's page says why, in the reader's language (the stored error is English).
         events.close();
-        outcome.className = "outcome message error";
-        outcome.textContent = format(text.failed, { error: j.error || j.status });
+        window.location.assign(text.prefix + "/plans/" + planId);
       }
     });
     events.addEventListener("end", (event) => {

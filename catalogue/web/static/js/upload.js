@@ -135,6 +135,15 @@
     return page.items.find((job) => String(job.payload.asset_id) === String(assetId));
   }
 
+  // Reasons and errors are stored in English: the server's list of masters says them in the
+  // reader's language, so an outcome shows that row's words.
+  async function explainedCell(assetId) {
+    const response = await fetch(document.querySelector(".masters-of-title").dataset.endpoint, { credentials: "same-origin" });
+    if (!response.ok) return null;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    return fresh.querySelector(`tr[data-asset-id="${assetId}"] td.live`);
+  }
+
   async function follow(assetId, target) {
     let asset = await api("GET", "/assets/" + assetId);
     while (!["ready", "rejected"].includes(asset.state)) {
@@ -143,13 +152,8 @@
       asset = await api("GET", "/assets/" + assetId);
     }
     if (asset.state === "rejected") {
-      const list = document.createElement("ul");
-      for (const reason of asset.rejection_reasons) {
-        const item = document.createElement("li");
-        item.textContent = reason;
-        list.appendChild(item);
-      }
-      say(target, text.rejected, "message error").after(list);
+      const cell = await explainedCell(assetId);
+      say(target, text.rejected, "message error").after(...(cell ? cell.querySelectorAll(":scope > :not(.state)") : []));
       target.dataset.outcome = "rejected";
       return;
     }
@@ -159,7 +163,7 @@
     progress.max = 100;
     const line = say(target, text.queued);
     line.after(progress);
-    const done = (final) => {
+    const done = async (final) => {
       if (final.status === "succeeded") {
         const link = document.createElement("a");
         link.href = text.title_page;
@@ -168,7 +172,8 @@
         target.replaceChildren(link);
         target.dataset.outcome = "ready";
       } else {
-        say(target, format(text.transcode_failed, { reason: final.error || final.status }), "message error");
+        const failed = (await explainedCell(assetId))?.querySelector(".state-failed");
+        say(target, failed ? failed.textContent : format(text.transcode_failed, { reason: final.status }), "message error");
         target.dataset.outcome = final.status;
       }
     };
