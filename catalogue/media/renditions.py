@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from catalogue.errors import NotFound
-from catalogue.media import probe, transcode
-from catalogue.models import Asset, AssetState, Job, RenditionSet
+from catalogue.media import chunked, probe, transcode
+from catalogue.models import Asset, AssetState, Job, JobStatus, RenditionSet
 from catalogue.models.assets import AssetKind
 from catalogue.models.renditions import RenditionFile
 
-MEDIA_JOB_KINDS = (probe.KIND, transcode.KIND)
+MEDIA_JOB_KINDS = (probe.KIND, transcode.KIND, chunked.CHUNK, chunked.JOIN)
+_ENDED = (JobStatus.failed, JobStatus.cancelled)
 
 
 def of_asset(session: Session, asset_id: int) -> RenditionSet:
@@ -71,11 +72,49 @@ def by_title(session: Session, title_ids: Sequence[int]) -> dict[int, RenditionS
     return found
 
 
+@dataclass(frozen=True)
+class Making:
+    """How far the making of a master's renditions is: its transcode job, or, for a long master
+    transcoded in chunks, its chunk jobs and their join summed up as one."""
+
+    status: JobStatus
+    progress: float  # percent, 0-100
+    error: str | None = None
+
+
+# A chunked run's share of its progress before the join (which encodes the sound and checks).
+_CHUNKS_SHARE = 80.0
+
+
 @dataclass
 class MasterView:
     asset: Asset
-    jobs: list[Job] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)  # newest first
     rendition: RenditionSet | None = None
+
+    def making(self) -> Making | None:
+        """The newest transcode's state; None before one is queued. A chunked run's transcode
+        job only plans, so the chunks and the join say how far it is: running until the join
+        ends, failed as soon as one of them has failed for good."""
+        job = next((j for j in self.jobs if j.kind == transcode.KIND), None)
+        if job is None:
+            return None
+        run_id = (job.result or {}).get("chunked_transcode_id")
+        if job.status != JobStatus.succeeded or run_id is None:
+            return Making(job.status, job.progress, job.error)
+        parts = [j for j in self.jobs if j.payload.get("run_id") == run_id]
+        failed = next((j for j in parts if j.status in _ENDED), None)
+        if failed is not None:
+            return Making(failed.status, failed.progress, failed.error)
+        join = next((j for j in parts if j.kind == chunked.JOIN), None)
+        if join is not None:
+            share = _CHUNKS_SHARE + (100 - _CHUNKS_SHARE) * join.progress / 100
+            status = JobStatus.running if join.status == JobStatus.queued else join.status
+            return Making(status, share, join.error)
+        chunks = [j for j in parts if j.kind == chunked.CHUNK]
+        done = sum(100.0 if j.status == JobStatus.succeeded else j.progress for j in chunks)
+        total = max(int((job.result or {}).get("chunks") or 0), len(chunks), 1)
+        return Making(JobStatus.running, _CHUNKS_SHARE * done / (100 * total))
 
 
 def masters_of(session: Session, title_id: int) -> list[MasterView]:

@@ -61,8 +61,8 @@ def in_progress(view: MasterView) -> bool:
         return False
     if view.asset.state != AssetState.ready:
         return True
-    latest = next((j for j in view.jobs if j.kind == "transcode_asset"), None)
-    return latest is None or latest.status in (JobStatus.queued, JobStatus.running)
+    making = view.making()
+    return making is None or making.status in (JobStatus.queued, JobStatus.running)
 
 
 @dataclass(frozen=True)

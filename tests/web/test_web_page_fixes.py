@@ -4,6 +4,7 @@ States)", plurals written "1 warnings", and an upload page that went stale after
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from catalogue.media.config import transcoder_config
 from catalogue.media.probe import enqueue_probe, technical_metadata
-from catalogue.models import Asset, AssetKind, AssetState
+from catalogue.models import Asset, AssetKind, AssetState, Job, JobStatus
 from catalogue.web import i18n
 from tests.conftest import Actors, Database
 from transcoder.probe import probe
@@ -192,3 +193,38 @@ def test_web_job_rows_name_the_title_and_the_file(
     assert f"asset {asset.id}" not in page
     assert f'<a href="/web/titles/{title_id}"><bdi>草原之风</bdi></a>' in page
     assert '<bdi class="file">steppe-wind-master.mov</bdi>' in page
+
+
+def test_web_a_chunked_transcode_stays_in_progress_until_its_join(
+    client: TestClient, actors: Actors, session: Session
+) -> None:
+    """A long master's transcode job only plans its chunks and succeeds at once: the list of
+    masters must follow the chunks and their join, not call the master done (or 100 %)."""
+    title_id = _new_title(client, actors)
+    asset = Asset(title_id=title_id, kind=AssetKind.main, state=AssetState.ready,
+                  original_filename="long-documentary.mxf", size=1)  # fmt: skip
+    session.add(asset)
+    session.flush()
+    run = {"asset_id": asset.id, "run_id": 7}
+    leased = datetime.now(UTC) + timedelta(hours=1)  # no pool reclaims these rows meanwhile
+    planned = Job(kind="transcode_asset", status=JobStatus.succeeded, progress=100,
+                  payload={"asset_id": asset.id},
+                  result={"asset_id": asset.id, "chunked_transcode_id": 7, "chunks": 2})  # fmt: skip
+    first = Job(kind="transcode_chunk", status=JobStatus.succeeded, progress=100,
+                payload={**run, "chunk": 0})  # fmt: skip
+    second = Job(kind="transcode_chunk", status=JobStatus.running, progress=50,
+                 lease_until=leased, payload={**run, "chunk": 1})  # fmt: skip
+    session.add_all([planned, first, second])
+    session.commit()
+    _sign_in(client, actors.editor)
+
+    masters = client.get(f"/web/titles/{title_id}/masters").text
+    assert 'data-in-progress="yes"' in masters
+    assert "Making renditions: 60%" in masters  # the chunks are 80 %: (100 + 50) / 200 of that
+
+    second.status, second.error = JobStatus.failed, "timed out after 7200 s"
+    session.add(second)
+    session.commit()
+    masters = client.get(f"/web/titles/{title_id}/masters").text
+    assert "Making renditions failed" in masters
+    assert 'data-in-progress="no"' in masters

@@ -163,7 +163,26 @@
     progress.max = 100;
     const line = say(target, text.queued);
     line.after(progress);
+    // A long master's transcode job only plans its chunks: then the server's row says how far
+    // the chunks and their join are, until it shows the renditions or a failure.
+    const chunked = async () => {
+      for (;;) {
+        const cell = await explainedCell(assetId);
+        const state = cell?.querySelector(".state");
+        if (state?.classList.contains("state-ready")) return { status: "succeeded" };
+        if (state?.classList.contains("state-failed")) return { status: "failed" };
+        if (state) {
+          line.textContent = state.textContent;
+          progress.value = Number(state.dataset.progress || 0);
+        }
+        await sleep(1000);
+      }
+    };
     const done = async (final) => {
+      if (final.status === "succeeded") {
+        const ended = await api("GET", "/jobs/" + final.id);  // the end event carries no result
+        if (ended.result && ended.result.chunked_transcode_id) final = await chunked();
+      }
       if (final.status === "succeeded") {
         const link = document.createElement("a");
         link.href = text.title_page;
