@@ -47,7 +47,8 @@ def files_of(session: Session, row: RenditionSet) -> list[RenditionFile]:
     )
 
 
-def _key(settings: Settings) -> bytes:
+def signing_key(settings: Settings) -> bytes:
+    """The key every signed link (/d/ and /p/) is signed with."""
     return settings.signing_keys()[0]  # the first key signs; verify accepts any of them
 
 
@@ -72,7 +73,7 @@ def issue(
     lifetime = lifetime_s or settings.delivery_link_ttl_s
     expires = int(time.time()) + lifetime
     grant = Grant(partner.id, row.prefix.rstrip("/"), expires, user_id=user.id)
-    token = signing.sign(_key(settings), grant)
+    token = signing.sign(signing_key(settings), grant)
     base = f"{base_url.rstrip('/')}/d/{token}/"
     files = {}
     for file in files_of(session, row):

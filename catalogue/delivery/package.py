@@ -138,7 +138,7 @@ def issue(
     audit.check_link_quota(session, settings, partner.id)
     expires = int(time.time()) + settings.delivery_link_ttl_s
     grant = Grant(partner.id, f"{_PREFIX}{title_id}", expires, user_id=user.id)
-    token = signing.sign(settings.signing_keys()[0], grant)
+    token = signing.sign(links.signing_key(settings), grant)
     base = f"{base_url.rstrip('/')}/p/{token}/"
     audit.record(
         session.get_bind(),  # type: ignore[arg-type]
