@@ -30,6 +30,9 @@ USED_THROUGH: dict[str, str] = {
     "python-multipart": "fastapi.dependencies.utils",  # form and file uploads
     "jinja2": "starlette.templating",  # the pages' templates (fastapi.templating)
     "httpx2": "starlette.testclient",  # preferred over httpx; without it TestClient warns
+    # `catalogue serve` names them (http="httptools", loop="uvloop"): less CPU per request
+    "httptools": "uvicorn.protocols.http.httptools_impl",
+    "uvloop": "uvicorn.loops.uvloop",
 }
 """Declared packages that another dependency imports for us: the module named here must contain
 the import (checked below, so the claim cannot go stale unnoticed)."""
