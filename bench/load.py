@@ -33,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -54,6 +55,8 @@ from catalogue.settings import Settings
 from catalogue.worker import run_until_idle
 
 DEFAULT_DATA_DIR = Path("/tmp/catalogue-load-demo")
+DATABASE = "catalogue.db"  # the default SQLite database in the data folder
+PRISTINE = "catalogue.prepared.db"
 SEARCH_WORDS = ["silk", "festival", "snow", "leopard", "harbour", "road", "丝路", "утро", "gala"]
 UPLOAD_BYTES = 32 * 1024
 REQUEST_TIMEOUT_S = 30.0
@@ -84,8 +87,17 @@ def prepare(data_dir: Path, masters: int, seconds: float, ladder: Path | None) -
     run_until_idle(engine, settings)
     with Session(engine) as session:
         tokens = {name: secret for name, _role, secret in demo.issue_demo_tokens(session)}
-    engine.dispose()
+    engine.dispose()  # the last connection closed: the WAL is folded into the database file
     (data_dir / "load-tokens.json").write_text(json.dumps(tokens))
+    shutil.copyfile(data_dir / DATABASE, data_dir / PRISTINE)
+
+
+def restore(data_dir: Path) -> None:
+    """The database as prepared: each run's uploads (rejected assets, a few thousand a run) would
+    otherwise pile up under one title, and every later run would measure a larger catalogue."""
+    for leftover in ("-wal", "-shm"):
+        (data_dir / (DATABASE + leftover)).unlink(missing_ok=True)
+    shutil.copyfile(data_dir / PRISTINE, data_dir / DATABASE)
 
 
 def free_port() -> int:
@@ -195,6 +207,8 @@ async def discover(base: str, tokens: dict[str, str]) -> Demo:
         for title_id in title_ids:
             assets = (await http.get(f"/titles/{title_id}/assets", headers=editor)).json()
             for asset in assets:
+                if asset["state"] != "ready":  # the uploads of earlier runs, rejected
+                    continue
                 link = await http.post(f"/assets/{asset['id']}/links", headers=partner)
                 if link.status_code != 201:  # not licensed to this partner
                     continue
@@ -579,13 +593,16 @@ def main() -> None:
     parser.add_argument("--ramp-duration", type=float, default=120.0, help="ramp: seconds")
     args = parser.parse_args()
 
-    if not (args.data_dir / "load-tokens.json").exists():
-        args.data_dir.mkdir(parents=True, exist_ok=True)
+    if not (args.data_dir / PRISTINE).exists():
+        shutil.rmtree(args.data_dir, ignore_errors=True)
+        args.data_dir.mkdir(parents=True)
         print(f"preparing the demo in {args.data_dir} ...", flush=True)
         began = time.monotonic()
         prepare(args.data_dir, args.masters, args.master_seconds, args.ladder)
         print(f"prepared in {time.monotonic() - began:.0f} s", flush=True)
     tokens = json.loads((args.data_dir / "load-tokens.json").read_text())
+    if not args.url:
+        restore(args.data_dir)
     port = args.port or free_port()
     base = args.url or f"http://127.0.0.1:{port}"
     server = (

@@ -1,7 +1,5 @@
 """The JSON API's routes, one module per resource; `ROUTERS` lists them in mounting order."""
 
-from fastapi import APIRouter
-
 from catalogue.api.routes import (
     assets,
     campaigns,
@@ -17,8 +15,9 @@ from catalogue.api.routes import (
     uploads,
     users,
 )
+from catalogue.routing import Router
 
-ROUTERS: tuple[APIRouter, ...] = tuple(
+ROUTERS: tuple[Router, ...] = tuple(
     module.router
     for module in (
         health, titles, campaigns, partners, users, jobs, uploads, assets, renditions,

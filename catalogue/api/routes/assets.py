@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
@@ -10,8 +10,9 @@ from catalogue.deps import PathId, SessionDep
 from catalogue.ingest import IngestDep
 from catalogue.ingest import assets as service
 from catalogue.models.assets import AssetPublic
+from catalogue.routing import Router
 
-router = APIRouter(tags=["assets"])
+router = Router(tags=["assets"])
 
 
 @router.get("/titles/{title_id}/assets", response_model=list[AssetPublic], responses=errors(404))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
 from catalogue.campaigns import service
 from catalogue.deps import PathId, SessionDep
 from catalogue.models.campaigns import CampaignCreate, CampaignPublic, CampaignUpdate
+from catalogue.routing import Router
 
-router = APIRouter(prefix="/campaigns", tags=["campaigns"])
+router = Router(prefix="/campaigns", tags=["campaigns"])
 
 
 @router.get("", response_model=list[CampaignPublic], responses=errors())

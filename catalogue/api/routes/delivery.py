@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from fastapi.responses import PlainTextResponse, RedirectResponse, StreamingResponse
 
 from catalogue.api.responses import ErrorMessage, errors
@@ -37,10 +37,11 @@ from catalogue.models.delivery import (
 )
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
+from catalogue.routing import Router
 from catalogue.settings import DeliveryOffload
 from catalogue.storage import LocalStorage
 
-router = APIRouter(tags=["delivery"])
+router = Router(tags=["delivery"])
 
 PartnerUser = Annotated[User, Depends(Allow(Role.partner))]
 WebhookUser = Annotated[User, Depends(Allow(Role.admin, Role.partner))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -10,8 +10,9 @@ from sqlalchemy import text
 
 from catalogue import migrate
 from catalogue.media.ffmpeg import FFmpegUnusable, require_ffmpeg
+from catalogue.routing import Router
 
-router = APIRouter(tags=["operations"])
+router = Router(tags=["operations"])
 
 
 class Health(BaseModel):

@@ -9,7 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -21,8 +21,9 @@ from catalogue.errors import InvalidInput
 from catalogue.jobs import service
 from catalogue.models import Role, User
 from catalogue.models.jobs import TERMINAL, JobPage, JobPublic, JobStatus
+from catalogue.routing import Router
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = Router(prefix="/jobs", tags=["jobs"])
 
 # How often the event stream looks at the job, and how often it proves the connection is alive.
 SSE_POLL_S = 0.5

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import Admin, AnyUser, Programmer
@@ -15,8 +15,9 @@ from catalogue.models.partners import (
     VenuePublic,
 )
 from catalogue.partners import service
+from catalogue.routing import Router
 
-router = APIRouter(tags=["partners"])
+router = Router(tags=["partners"])
 
 
 @router.get("/partners", response_model=list[PartnerPublic], responses=errors())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from catalogue.api.responses import errors
 from catalogue.api.routes.jobs import JobViewer
 from catalogue.deps import PathId, SessionDep
@@ -14,8 +12,9 @@ from catalogue.models.renditions import (
     RenditionsPublic,
     VariantPublic,
 )
+from catalogue.routing import Router
 
-router = APIRouter(prefix="/assets", tags=["renditions"])
+router = Router(prefix="/assets", tags=["renditions"])
 
 
 @router.get("/{asset_id}/renditions", response_model=RenditionsPublic, responses=errors(404))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from catalogue.api.responses import errors
@@ -30,9 +30,10 @@ from catalogue.rights import service as rights_service
 from catalogue.rights.availability import Query as AvailabilityQuery
 from catalogue.rights_core.periods import Period
 from catalogue.rights_core.windows import Match
+from catalogue.routing import Router
 from catalogue.validation import country_code, language_tag
 
-router = APIRouter(tags=["rights"])
+router = Router(tags=["rights"])
 
 # Partners meet 404 here, as on every other route whose objects are not theirs (403 would tell
 # them that a window exists); editors, who are staff, still get 403 on the writes.

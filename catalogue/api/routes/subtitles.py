@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
@@ -29,6 +29,7 @@ from catalogue.models.subtitles import (
     TrackStatusChange,
 )
 from catalogue.rights import access
+from catalogue.routing import Router
 from catalogue.subtitles import burnin, extraction, files, tracks
 from catalogue.subtitles.upload import read_subtitle_form
 from catalogue.validation import language_tag
@@ -41,7 +42,7 @@ from transcoder.subtitles import (
     to_webvtt,
 )
 
-router = APIRouter(prefix="/titles", tags=["subtitles"])
+router = Router(prefix="/titles", tags=["subtitles"])
 
 TitleId = PathId
 TrackId = PathId

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from catalogue.api.responses import errors
 from catalogue.auth.guards import AnyUser, Editor
@@ -17,10 +17,11 @@ from catalogue.models.titles import (
     TitlePublic,
     TitleUpdate,
 )
+from catalogue.routing import Router
 from catalogue.titles import service
 from catalogue.titles.filters import TitleFilters
 
-router = APIRouter(prefix="/titles", tags=["titles"])
+router = Router(prefix="/titles", tags=["titles"])
 
 
 @router.get("", response_model=TitlePage, responses=errors())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import Depends, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -35,6 +35,7 @@ from catalogue.models.tours import (
     TitleSelection,
 )
 from catalogue.planner import PlannerError
+from catalogue.routing import Router
 from catalogue.tours import (
     edits,
     exports,
@@ -48,7 +49,7 @@ from catalogue.tours import (
 from catalogue.tours.inputs import Inputs
 from catalogue.validation import Id, LanguageTag
 
-router = APIRouter(tags=["tours"])
+router = Router(tags=["tours"])
 
 
 # For partners plans do not exist (404); staff without the role get 403.

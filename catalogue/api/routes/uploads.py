@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import Header, Request, Response, status
 from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -28,6 +28,7 @@ from catalogue.ingest import Ingest, IngestDep, tus
 from catalogue.ingest import uploads as service
 from catalogue.ingest.uploads import OpenPatch
 from catalogue.models import Upload
+from catalogue.routing import Router
 
 log = logging.getLogger("catalogue.ingest")
 
@@ -69,7 +70,7 @@ def _error(request: Request, code: int, message: str) -> Response:
     return JSONResponse({"detail": message}, status_code=code)
 
 
-router = APIRouter(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
+router = Router(prefix="/uploads", tags=["uploads"], route_class=TusRoute)
 
 _TUS_ERRORS: dict[int | str, dict[str, Any]] = {
     **errors(404, 409, 413),

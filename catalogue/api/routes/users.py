@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from catalogue.accounts import service as accounts
 from catalogue.api.responses import errors
@@ -18,8 +18,9 @@ from catalogue.models.accounts import (
     UserUpdate,
     WebSessionPublic,
 )
+from catalogue.routing import Router
 
-router = APIRouter(tags=["users"])
+router = Router(tags=["users"])
 
 
 @router.get("/me", response_model=UserPublic, responses=errors())

@@ -1,10 +1,9 @@
 """The pages' routes, one module per area; `router` holds them all."""
 
-from fastapi import APIRouter
-
+from catalogue.routing import Router
 from catalogue.web.routes import auth, browse, editing, jobs, media, partner, planner, upload
 
-router = APIRouter()
+router = Router()
 # editing before browse: /web/titles/new is not a title id.
 for _module in (auth, editing, browse, upload, jobs, planner, partner, media):
     router.include_router(_module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from catalogue.accounts import service as accounts
@@ -21,6 +21,7 @@ from catalogue.auth.tokens import token_and_user
 from catalogue.deps import SessionDep
 from catalogue.errors import CatalogueError, Forbidden
 from catalogue.models import User
+from catalogue.routing import Router
 from catalogue.web import i18n
 from catalogue.web.pages import (
     PREFIX,
@@ -32,7 +33,7 @@ from catalogue.web.pages import (
     viewer,
 )
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
 # Pages anyone may open; every other page declares a PageGuard (a test enumerates them).
 PUBLIC = frozenset({"/", "/favicon.ico", SIGN_IN, f"{PREFIX}/language"})

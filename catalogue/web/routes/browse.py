@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from catalogue.campaigns import service as campaigns
@@ -12,13 +12,14 @@ from catalogue.models import Role, TitleKind, TitleStatus
 from catalogue.models.titles import TitlePublic
 from catalogue.rights import access
 from catalogue.rights import store as rights_store
+from catalogue.routing import Router
 from catalogue.subtitles import tracks
 from catalogue.titles import service
 from catalogue.titles.filters import FilterProblems, TitleSort, from_form
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, STATIC, AnyPage, PageRoute, language_of, render
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = Router(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)

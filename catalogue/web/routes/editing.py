@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -24,10 +24,11 @@ from catalogue.models.titles import (
     TitlePublic,
     TitleUpdate,
 )
+from catalogue.routing import Router
 from catalogue.titles import service
 from catalogue.web.pages import PREFIX, EditorPage, PageRoute, render
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
 _LISTS = ("genres", "themes", "tags", "countries_of_origin")
 _OPTIONAL = ("production_year", "runtime_minutes", "producer", "content_rating")

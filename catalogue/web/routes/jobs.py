@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from catalogue.deps import SessionDep
 from catalogue.jobs import service
 from catalogue.models import JobStatus
+from catalogue.routing import Router
 from catalogue.web import i18n, job_messages, views
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, language_of, render
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 PAGE = 50
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import mimetypes
 
-from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from catalogue.deps import PathId, SessionDep, StorageDep
 from catalogue.errors import NotFound
 from catalogue.media import renditions
 from catalogue.rights import access
+from catalogue.routing import Router
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, AnyPage, PageRoute
 
-router = APIRouter(prefix=f"{PREFIX}/media", route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=f"{PREFIX}/media", route_class=PageRoute, include_in_schema=False)
 
 _TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",

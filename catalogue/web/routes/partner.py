@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from catalogue.delivery import catalogue as partner_catalogue
@@ -14,10 +14,11 @@ from catalogue.deps import SessionDep
 from catalogue.models.delivery import WebhookEvent
 from catalogue.rights import access
 from catalogue.rights_core.periods import Period
+from catalogue.routing import Router
 from catalogue.tours import store as tours_store
 from catalogue.web.pages import PREFIX, PageRoute, PartnerPage, language_of, render
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 SOON_DAYS = 180
 
 

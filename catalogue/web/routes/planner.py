@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from catalogue.campaigns import service as campaigns_service
@@ -15,13 +15,14 @@ from catalogue.deps import PathId, SessionDep
 from catalogue.models import Role, User
 from catalogue.models.tours import PlanState
 from catalogue.partners import service as partners_service
+from catalogue.routing import Router
 from catalogue.titles import service as titles_service
 from catalogue.tours import naming, planning, store
 from catalogue.tours.inputs import rules_from, weights_from
 from catalogue.web import calendar_view, i18n
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, language_of, render
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 PAGE = 50
 KINDS = ("drama", "documentary", "promo")
 

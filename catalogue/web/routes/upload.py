@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
@@ -13,12 +13,13 @@ from catalogue.media import renditions
 from catalogue.models import AssetKind
 from catalogue.models.subtitles import SubtitleKind
 from catalogue.rights import access
+from catalogue.routing import Router
 from catalogue.subtitles import tracks
 from catalogue.titles import service
 from catalogue.web import views
 from catalogue.web.pages import PREFIX, EditorPage, PageRoute, language_of, render
 
-router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/titles/{title_id}/upload", response_class=HTMLResponse)
