@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+# The messages a page can show, by code: the English text (the API's `detail`, unchanged) is the
+# template filled in, so the pages can read a message back to its code and say it in the
+# reader's language; any other message is said by its status, the English beside it.
+PAGE_MESSAGES: dict[str, str] = {
+    "page_not_found": "page not found",
+    "not_found": "{what} {ident} not found",
+    "no_job": "no job {ident}",
+    "no_asset": "no asset {ident}",
+    "no_rendition_file": "asset {asset} has no rendition file {path}",
+    "no_renditions": "asset {asset} has no renditions yet",
+    "no_video_for_delivery": "title {title} has no video ready for delivery yet",
+    "cross_site": "cross-site request refused: send it from the catalogue's own pages",
+    "cross_site_sign_in": "cross-site sign-in refused: use the catalogue's own sign-in page",
+    "csrf": "missing or wrong CSRF token: reload the page (scripts send it as {header})",
+}
+
+
+def page_message(code: str, **params: object) -> str:
+    return PAGE_MESSAGES[code].format(**params)
+
 
 class CatalogueError(Exception):
     status_code = 400

@@ -66,6 +66,7 @@ from transcoder.profiles import DEFAULT_LADDER, Ladder
 from transcoder.quality import RungQuality, measure_vmaf
 from transcoder.run import CancelCheck, ProgressCallback, run_ffmpeg, run_ffprobe
 from transcoder.thumbnails import make_poster, make_storyboard
+from transcoder.validate import rejection
 
 AUDIO_GROUP = "audio"
 _MP4_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2",)
@@ -144,7 +145,7 @@ def source_picture(video: VideoStream) -> SourcePicture:
     rate = video.avg_frame_rate if video.variable_frame_rate else video.frame_rate
     rate = rate or video.avg_frame_rate
     if rate is None:
-        raise MediaRejected(["the picture has no frame rate"])
+        raise MediaRejected([rejection("no_frame_rate")])
     return SourcePicture(
         width=video.width,
         height=video.height,
@@ -173,13 +174,13 @@ def _checked_source(cfg: TranscoderConfig, info: MediaInfo) -> tuple[VideoStream
     video = info.video
     reasons = []
     if video is None:
-        reasons.append("the file has no picture")
+        reasons.append(rejection("no_picture"))
     elif not (0 < max(video.width, video.height) <= max(cfg.max_width, cfg.max_height)):
-        reasons.append(f"picture size {video.width}x{video.height} is out of range")
+        reasons.append(rejection("size_out_of_range", size=f"{video.width}x{video.height}"))
     if not info.duration or info.duration <= 0:
-        reasons.append("the file has no duration")
+        reasons.append(rejection("duration_missing"))
     elif info.duration > cfg.max_duration_s:
-        reasons.append(f"longer than {cfg.max_duration_s:g} s")
+        reasons.append(rejection("longer_than", seconds=f"{cfg.max_duration_s:g}"))
     if reasons or video is None or info.duration is None:
         raise MediaRejected(reasons)
     return video, info.duration

@@ -86,20 +86,29 @@ class RunResult:
     max_rss_bytes: int
 
 
+# Why `input_url` refuses a path, by code (part of `validate.REJECTIONS`, which the pages read).
+INPUT_REJECTIONS: dict[str, str] = {
+    "not_local": "not a local file: {detail}",
+    "not_found": "file not found",
+    "cannot_read": "file cannot be read: {detail}",
+    "not_regular": "not a regular file (a pipe, device or folder)",
+}
+
+
 def input_url(path: MediaPath) -> str:
     """Check that `path` is a local regular file and give the URL FFmpeg must open it by."""
     raw = os.fspath(path)
     if _SCHEME.match(raw):
-        raise MediaRejected([f"not a local file: {raw!r}"])
+        raise MediaRejected([INPUT_REJECTIONS["not_local"].format(detail=repr(raw))])
     resolved = Path(raw).resolve()
     try:
         mode = os.stat(resolved).st_mode
     except FileNotFoundError:
-        raise MediaRejected(["file not found"]) from None
+        raise MediaRejected([INPUT_REJECTIONS["not_found"]]) from None
     except OSError as exc:
-        raise MediaRejected([f"file cannot be read: {exc.strerror}"]) from None
+        raise MediaRejected([INPUT_REJECTIONS["cannot_read"].format(detail=exc.strerror)]) from None
     if not stat.S_ISREG(mode):
-        raise MediaRejected(["not a regular file (a pipe, device or folder)"])
+        raise MediaRejected([INPUT_REJECTIONS["not_regular"]])
     return "file:" + str(resolved)
 
 

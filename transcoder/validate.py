@@ -15,7 +15,7 @@ from pathlib import Path
 from transcoder.config import TranscoderConfig
 from transcoder.errors import FFmpegFailed, MediaRejected, MediaTimeout
 from transcoder.probe import MediaInfo, probe
-from transcoder.run import CancelCheck, MediaPath
+from transcoder.run import INPUT_REJECTIONS, CancelCheck, MediaPath
 
 MOV_FAMILY = "mov,mp4,m4a,3gp,3g2,mj2"
 # The media data the index (moov) describes may exceed the file by muxing overhead only.
@@ -42,6 +42,14 @@ REJECTIONS: dict[str, str] = {
     "duration_unknown": "duration unknown",
     "no_duration": "file has no duration (empty, or a single still image)",
     "duration_above_limit": "duration {duration} above limit {limit}",
+    # The transcode's own checks of the source (pipeline, chunked runs).
+    "no_frame_rate": "the picture has no frame rate",
+    "no_picture": "the file has no picture",
+    "size_out_of_range": "picture size {size} is out of range",
+    "duration_missing": "the file has no duration",
+    "longer_than": "longer than {seconds} s",
+    "no_picture_or_duration": "the file has no picture or no duration",
+    **INPUT_REJECTIONS,
 }
 
 
@@ -104,6 +112,24 @@ _REFUSED_CONTAINER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"<MPD", "DASH manifest"),
 )
 _REFUSED_CONTAINERS = frozenset({name for _, name in _REFUSED_CONTAINER_MAGIC})
+_OFFICE, _OPEN_DOCUMENT = "Office document (.docx/.xlsx/.pptx)", "OpenDocument or EPUB document"
+_TEXT, _XML, _JSON, _WEBP, _BMP = (
+    "text file",
+    "XML document",
+    "JSON document",
+    "WebP image",
+    "BMP image",
+)
+# Every kind of file a reason can name (`{kind}`), so that a reader can say each in its language;
+# besides these, FFmpeg's single-image demuxers give "<FORMAT> image" and an unknown refused
+# demuxer its own name.
+KINDS = frozenset(
+    {
+        *DEMUXER_NAMES.values(),
+        *(name for _, name in (*_NOT_VIDEO_MAGIC, *_MARKUP, *_REFUSED_CONTAINER_MAGIC)),
+        *(_OFFICE, _OPEN_DOCUMENT, _TEXT, _XML, _JSON, _WEBP, _BMP),
+    }
+)
 _JSON_START = re.compile(rb'^(\{\s*("|\})|\[\s*("|\{|\[|-?\d|\]|true|false|null))')
 # Bytes of text: printable characters and the usual whitespace, nothing else.
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -146,7 +172,7 @@ def probe_failure_reasons(stderr: str, head: bytes) -> list[str]:
         return [rejection("container_refused", kind=DEMUXER_NAMES.get(demuxer, demuxer))]
     # Text named .mp4 reaches the MP4 demuxer, which only says that the index is missing.
     if _is_text(head):
-        return [rejection("not_video", kind="text file")]
+        return [rejection("not_video", kind=_TEXT)]
     if "moov atom not found" in stderr:
         return [rejection("no_index")]
     if "Invalid data found when processing input" in stderr:
@@ -158,9 +184,9 @@ def probe_failure_reasons(stderr: str, head: bytes) -> list[str]:
 def sniff(head: bytes) -> str | None:
     """Name common non-media or refused formats from their first bytes (None: none of them)."""
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "WebP image"
+        return _WEBP
     if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":
-        return "BMP image"
+        return _BMP
     if head.startswith(b"PK\x03\x04") and (office := _office_zip(head)):
         return office
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -175,9 +201,9 @@ def sniff(head: bytes) -> str | None:
         if found:
             return min(found)[1]
         if start.startswith(b"<?xml") or start[1:2].isalpha():
-            return "XML document"
+            return _XML
     if _JSON_START.match(start):
-        return "JSON document"
+        return _JSON
     return None
 
 
@@ -187,16 +213,16 @@ def _office_zip(head: bytes) -> str | None:
     name_length = int.from_bytes(head[26:28], "little")
     first = head[30 : 30 + name_length]
     if first in (b"[Content_Types].xml", b"_rels/.rels", b"docProps/app.xml"):
-        return "Office document (.docx/.xlsx/.pptx)"
+        return _OFFICE
     if first == b"mimetype":
-        return "OpenDocument or EPUB document"
+        return _OPEN_DOCUMENT
     return None
 
 
 def _utf16_kind(head: bytes) -> str | None:
     encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
     text = head[2 : len(head) & ~1].decode(encoding, errors="replace")
-    return "text file" if not _TEXT_CONTROL.search(text) else None
+    return _TEXT if not _TEXT_CONTROL.search(text) else None
 
 
 def _is_text(head: bytes) -> bool:

@@ -46,6 +46,7 @@ from transcoder.ladder import RenditionPlan, plan_renditions
 from transcoder.probe import probe
 from transcoder.profiles import Ladder
 from transcoder.run import CancelCheck
+from transcoder.validate import rejection
 
 CHUNK = JobKind("transcode_chunk")
 JOIN = JobKind("transcode_join")
@@ -61,7 +62,7 @@ def chunk_plan(
     `pipeline.transcode` makes (H.264 rungs, no packaging, no HDR rungs)."""
     info = probe(cfg, master, cancel=cancel)
     if info.video is None or not info.duration:
-        raise MediaRejected(["the file has no picture or no duration"])
+        raise MediaRejected([rejection("no_picture_or_duration")])
     tracks = pipeline.audio_tracks(info)
     plan = plan_renditions(pipeline.source_picture(info.video), tracks, steps)
     return replace(plan, hdr_rungs=()), info.duration

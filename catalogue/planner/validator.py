@@ -13,6 +13,41 @@ from catalogue.planner.languages import country_languages, normalise_language
 from catalogue.planner.plan import Plan, ReasonCode, Screening
 from catalogue.planner.problem import HolidayPolicy, Pin, Problem, RightStatus, Venue
 
+# Every violation's detail, by code: the English text the API returns and the plan stores is
+# the template filled in, so a reader (the pages) can take a stored detail back to its code and
+# parameters and say it in another language. Codes are unique; the rule is stored beside them.
+VIOLATIONS: dict[str, str] = {
+    "unknown": "title or venue not in the problem",
+    "outside_tour": "{country} is not in the tour",
+    "outside_period": "{day} is outside the period",
+    "no_rights": "no active window fits the country, date, media, partner, language",
+    "not_local_language": "{language} is not a language of {country}",
+    "no_track": "title has no {mode} in {language}",
+    "burned_in_other_language": "burned-in subtitles are in another language",
+    "rendition_not_ready": "rendition {rendition} not ready before {day}",
+    "cannot_play": "{venue} cannot play {rendition}",
+    "closed_weekday": "{venue} is closed on {weekday}s",
+    "blackout": "{day} is a blackout date of {venue}",
+    "holiday": "{day} is a public holiday in {country}",
+    "not_a_slot": "start time or zone is not one of the venue's slots",
+    "per_venue": "title screened more than {count} time(s) per venue",
+    "once_per_city": "title screened more than once per city",
+    "once_per_country": "title screened more than once per country",
+    "day_full": "{venue} has too many screenings on {day}",
+    "year_cap": "{venue} exceeds its cap for {year}",
+    "week_cap": "more screenings in 7 days than the weekly cap",
+    "gap": "screenings of {title} closer than the minimum gap",
+    "no_copy": "no valid copy of {title} assigned",
+    "copy_late": "copy {copy} cannot arrive from {venue} in time",
+    "pin_missing": "pinned or published {pin} is missing",
+    "request_unmet": "request {request} is not met",
+    "no_such_screening": "no such screening in the plan",
+}
+
+
+def said(code: str, **params: object) -> str:
+    return VIOLATIONS[code].format(**params)
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -45,49 +80,51 @@ def _rights_ok(problem: Problem, s: Screening, venue: Venue) -> bool:
     return False
 
 
-def _check_one(problem: Problem, s: Screening) -> list[str]:
-    """(rule: detail) failures of one screening on its own."""
+def _check_one(problem: Problem, s: Screening) -> list[tuple[str, str]]:
+    """(rule, detail) failures of one screening on its own."""
     titles = {t.id: t for t in problem.titles}
     venues = {v.id: v for v in problem.venues}
     if s.title_id not in titles or s.venue_id not in venues:
-        return ["unknown: title or venue not in the problem"]
+        return [("unknown", said("unknown"))]
     title, venue, rules = titles[s.title_id], venues[s.venue_id], problem.rules
     lang = normalise_language(s.language)
     out = []
     if venue.country not in problem.countries:
-        out.append(f"region: {venue.country} is not in the tour")
+        out.append(("region", said("outside_tour", country=venue.country)))
     if not problem.period.start <= s.day <= problem.period.end:
-        out.append(f"period: {s.day} is outside the period")
+        out.append(("period", said("outside_period", day=s.day)))
     if rules.rights and not _rights_ok(problem, s, venue):
-        out.append("rights: no active window fits the country, date, media, partner, language")
+        out.append(("rights", said("no_rights")))
     if rules.language:
         local = country_languages(venue.country, rules.min_language_share) | {
             normalise_language(x) for x in venue.languages
         }
         if lang not in local:
-            out.append(f"language: {lang} is not a language of {venue.country}")
+            out.append(
+                ("language", said("not_local_language", language=lang, country=venue.country))
+            )
     tracks = title.audio_languages if s.mode == "audio" else title.subtitle_languages
     burned = s.rendition == f"burned_in:{s.language}" or (
         s.rendition.startswith("burned_in:")
         and normalise_language(s.rendition.split(":", 1)[1]) == lang
     )
     if lang not in {normalise_language(x) for x in tracks} and not burned:
-        out.append(f"language: title has no {s.mode} in {lang}")
+        out.append(("language", said("no_track", mode=s.mode, language=lang)))
     if s.rendition.startswith("burned_in:") and not burned:
-        out.append("media: burned-in subtitles are in another language")
+        out.append(("media", said("burned_in_other_language")))
     if rules.media:
         ready = title.renditions.get(s.rendition)
         if ready is None or ready + timedelta(days=rules.rendition_lead_days) > s.day:
-            out.append(f"media: rendition {s.rendition} not ready before {s.day}")
+            out.append(("media", said("rendition_not_ready", rendition=s.rendition, day=s.day)))
         if s.rendition.split(":", 1)[0] not in venue.equipment:
-            out.append(f"media: {venue.id} cannot play {s.rendition}")
+            out.append(("media", said("cannot_play", venue=venue.id, rendition=s.rendition)))
     if rules.calendar:
         if s.day.weekday() not in venue.open_weekdays:
-            out.append(f"calendar: {venue.id} is closed on {s.day:%A}s")
+            out.append(("calendar", said("closed_weekday", venue=venue.id, weekday=f"{s.day:%A}")))
         if s.day in venue.blackout_dates:
-            out.append(f"calendar: {s.day} is a blackout date of {venue.id}")
+            out.append(("calendar", said("blackout", day=s.day, venue=venue.id)))
         if rules.holidays is HolidayPolicy.AVOID and _is_holiday(venue.country, s.day):
-            out.append(f"calendar: {s.day} is a public holiday in {venue.country}")
+            out.append(("calendar", said("holiday", day=s.day, country=venue.country)))
     starts = {
         (
             datetime.combine(s.day, venue.start_time) + timedelta(minutes=k * venue.slot_minutes)
@@ -95,7 +132,7 @@ def _check_one(problem: Problem, s: Screening) -> list[str]:
         for k in range(venue.slots_per_day)
     }
     if s.timezone != venue.timezone or s.start_time not in starts:
-        out.append("time: start time or zone is not one of the venue's slots")
+        out.append(("time", said("not_a_slot")))
     return out
 
 
@@ -123,17 +160,17 @@ def _check_together(problem: Problem, plan: Plan) -> list[Violation]:
         if kind == "pair" and (
             len(group) > rules.per_venue or len({s.day for s in group}) < len(group)
         ):
-            flag("capacity", group, f"title screened more than {rules.per_venue} time(s) per venue")
+            flag("capacity", group, said("per_venue", count=rules.per_venue))
         if kind in ("city", "country") and len(group) > 1:
-            flag("capacity", group, f"title screened more than once per {kind}")
+            flag("capacity", group, said(f"once_per_{kind}"))
         if kind == "day":
             venue = venues[key[1]]
             times = Counter(s.start_time for s in group)
             if len(group) > venue.slots_per_day or max(times.values()) > 1:
-                flag("capacity", group, f"{venue.id} has too many screenings on {key[2]}")
+                flag("capacity", group, said("day_full", venue=venue.id, day=key[2]))
         cap = rules.max_per_venue_year
         if kind == "year" and cap is not None and len(group) > cap:
-            flag("capacity", group, f"{key[1]} exceeds its cap for {key[2]}")
+            flag("capacity", group, said("year_cap", venue=key[1], year=key[2]))
     if rules.max_per_venue_week is not None:
         by_venue: dict[str, list[Screening]] = defaultdict(list)
         for s in known:
@@ -143,7 +180,7 @@ def _check_together(problem: Problem, plan: Plan) -> list[Violation]:
             for i, s in enumerate(mine):
                 window = [x for x in mine[i:] if (x.day - s.day).days < 7]
                 if len(window) > rules.max_per_venue_week:
-                    flag("capacity", window, "more screenings in 7 days than the weekly cap")
+                    flag("capacity", window, said("week_cap"))
     by_title: dict[str, list[Screening]] = defaultdict(list)
     for s in known:
         by_title[s.title_id].append(s)
@@ -152,7 +189,7 @@ def _check_together(problem: Problem, plan: Plan) -> list[Violation]:
         if rules.min_gap_days > 0:
             for a, b in itertools.pairwise(mine):
                 if (b.day - a.day).days < rules.min_gap_days:
-                    flag("gap", [a, b], f"screenings of {title_id} closer than the minimum gap")
+                    flag("gap", [a, b], said("gap", title=title_id))
         out += _check_copies(problem, title_id, mine, venues)
     return out
 
@@ -167,7 +204,7 @@ def _check_copies(
     per_copy: dict[int, list[Screening]] = defaultdict(list)
     for s in mine:
         if s.copy is None or not 0 <= s.copy < count:
-            out.append(Violation("copies", s.id, f"no valid copy of {title_id} assigned"))
+            out.append(Violation("copies", s.id, said("no_copy", title=title_id)))
         else:
             per_copy[s.copy].append(s)
     for copy, seq in per_copy.items():
@@ -178,7 +215,7 @@ def _check_copies(
                     Violation(
                         "copies",
                         b.id,
-                        f"copy {copy} cannot arrive from {a.venue_id} in time",
+                        said("copy_late", copy=copy, venue=a.venue_id),
                         (a.id,),
                     )
                 )
@@ -193,7 +230,7 @@ def _check_requests(problem: Problem, plan: Plan) -> list[Violation]:
             (s.title_id, s.venue_id, s.day) == (pin.title_id, pin.venue_id, pin.day)
             for s in plan.screenings
         ):
-            out.append(Violation("pinned", None, f"pinned or published {pin} is missing"))
+            out.append(Violation("pinned", None, said("pin_missing", pin=pin)))
     explained = {
         rid
         for r in plan.reasons
@@ -210,16 +247,16 @@ def _check_requests(problem: Problem, plan: Plan) -> list[Violation]:
             for s in plan.screenings
         )
         if not met and req.id not in explained:
-            out.append(Violation("must_screen", None, f"request {req.id} is not met"))
+            out.append(Violation("must_screen", None, said("request_unmet", request=req.id)))
     return out
 
 
 def check_plan(problem: Problem, plan: Plan) -> list[Violation]:
     """Every rule the plan breaks; [] for a valid plan."""
     out = [
-        Violation(rule, s.id, detail.strip())
+        Violation(rule, s.id, detail)
         for s in plan.screenings
-        for rule, detail in (failure.split(":", 1) for failure in _check_one(problem, s))
+        for rule, detail in _check_one(problem, s)
     ]
     return out + _check_together(problem, plan) + _check_requests(problem, plan)
 
@@ -259,7 +296,7 @@ def check_edit(problem: Problem, plan: Plan, edit: Edit) -> list[Violation]:
         screenings = (*plan.screenings, edit.screening)
     else:
         if edit.screening_id not in by_id:
-            return [Violation("edit", edit.screening_id, "no such screening in the plan")]
+            return [Violation("edit", edit.screening_id, said("no_such_screening"))]
         old = by_id[edit.screening_id]
         if isinstance(edit, Move):
             venue_id = edit.venue_id or old.venue_id

@@ -1,6 +1,7 @@
 """Texts the service stores in English, said in the reader's language: asset rejection reasons
-(the transcoder's `REJECTIONS`), job errors (the job engine's `JOB_ERRORS`) and form validation
-errors (pydantic's error `type` and `ctx`), catalogue filter problems. A stored text is taken back to its code and
+(the transcoder's `REJECTIONS`), job errors (the job engine's `JOB_ERRORS`), the planner's rule
+violations (`VIOLATIONS`), form validation errors (pydantic's error `type` and `ctx`), catalogue
+filter problems. A stored text is taken back to its code and
 parameters by the template that wrote it, so old rows need no migration; what no template
 wrote (a handler's own message, FFmpeg's words) stays beside the sentence as a technical detail."""
 
@@ -9,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
-from babel import numbers
+from babel import dates, numbers
 from babel.support import NullTranslations
 from pydantic_core import ErrorDetails
 
+from catalogue.errors import PAGE_MESSAGES
 from catalogue.jobs.failures import JOB_ERRORS
+from catalogue.planner.validator import VIOLATIONS
 from catalogue.web.i18n import Formatter
 from catalogue.web.job_messages import N_
 from transcoder.validate import REJECTIONS
@@ -29,10 +33,16 @@ class Explained:
     reasons: tuple[Explained, ...] = ()  # a rejected master's reasons, under a job error
 
 
+# Parameters that are one word (an id), so that "{what} {ident} not found" reads "rights window
+# 5 not found" as what="rights window", ident="5".
+ONE_WORD = frozenset({"ident"})
+
+
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
     regex = "".join(
-        re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts)
+        re.escape(part) if n % 2 == 0 else f"(?P<{part}>{'[^ ]+' if part in ONE_WORD else '.+?'})"
+        for n, part in enumerate(parts)
     )
     return re.compile(f"^{regex}$", re.DOTALL)
 
@@ -73,6 +83,43 @@ REJECTION_SENTENCES = {
     "duration_unknown": N_("The running time is unknown."),
     "no_duration": N_("The file has no running time (it is empty, or a single still image)."),
     "duration_above_limit": N_("It runs %(duration)s; the longest accepted is %(limit)s."),
+    "no_frame_rate": N_("The picture has no frame rate."),
+    "no_picture": N_("The file has no picture."),
+    "size_out_of_range": N_("The picture size %(size)s is outside the accepted range."),
+    "duration_missing": N_("The file has no running time."),
+    "longer_than": N_("It is longer than %(duration)s, the longest accepted."),
+    "no_picture_or_duration": N_("The file has no picture or no running time."),
+    "not_local": N_("This is not a file in the catalogue's storage."),
+    "not_found": N_("The file was not found."),
+    "cannot_read": N_("The file cannot be read."),
+    "not_regular": N_("This is not a regular file (it is a pipe, a device or a folder)."),
+}
+# The kinds of file a reason names (transcoder.validate.KINDS); "PNG image", "ZIP archive" and
+# the like are said by their last word, the format's own name kept.
+KIND_NAMES = {
+    "HLS playlist": N_("an HLS playlist"),
+    "ffconcat list": N_("an FFmpeg concat list"),
+    "DASH manifest": N_("a DASH manifest"),
+    "YUV4MPEG raw video": N_("raw YUV4MPEG video"),
+    "image sequence": N_("an image sequence"),
+    "text file": N_("a text file"),
+    "FFmpeg metadata file": N_("an FFmpeg metadata file"),
+    "SubRip subtitle file": N_("a SubRip subtitle file"),
+    "WebVTT subtitle file": N_("a WebVTT subtitle file"),
+    "SSA/ASS subtitle file": N_("an SSA/ASS subtitle file"),
+    "Microsoft Office document (legacy .doc/.xls/.ppt)": N_(
+        "a Microsoft Office document (legacy .doc/.xls/.ppt)"
+    ),
+    "Office document (.docx/.xlsx/.pptx)": N_("an Office document (.docx/.xlsx/.pptx)"),
+    "OpenDocument or EPUB document": N_("an OpenDocument or EPUB document"),
+    "SQLite database": N_("an SQLite database"),
+    "program (ELF executable)": N_("a program (ELF executable)"),
+    "program (Windows executable)": N_("a program (Windows executable)"),
+}
+_KIND_FAMILIES = {
+    "image": N_("an image (%(format)s)"),
+    "archive": N_("an archive (%(format)s)"),
+    "document": N_("a document (%(format)s)"),
 }
 _CLOCK = re.compile(r"^(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)$")
 
@@ -95,10 +142,22 @@ def rejection(text: str, translations: NullTranslations, fmt: Formatter) -> Expl
     if found is None:
         return Explained(translations.gettext("The file cannot be used."), detail=text)
     code, params = found
-    if code == "probe_timeout":  # clocks (1:30:00) read the same everywhere; seconds do not
+    if code in ("probe_timeout", "longer_than"):  # clocks read the same everywhere; seconds do not
         params["duration"] = _duration(params.pop("seconds"), fmt)
+    if "kind" in params:
+        params["kind"] = kind_name(params["kind"], translations)
     sentence = translations.gettext(REJECTION_SENTENCES[code]) % params
     return Explained(sentence, detail=params.get("detail"))
+
+
+def kind_name(kind: str, translations: NullTranslations) -> str:
+    """A kind of file a reason names, in the reader's language; an unknown one as it is."""
+    if kind in KIND_NAMES:
+        return translations.gettext(KIND_NAMES[kind])
+    name, _, family = kind.rpartition(" ")
+    if family in _KIND_FAMILIES and name and " " not in name:
+        return translations.gettext(_KIND_FAMILIES[family]) % {"format": name}
+    return kind
 
 
 def job_error(text: str, translations: NullTranslations, fmt: Formatter) -> Explained:
@@ -147,6 +206,186 @@ def job_error(text: str, translations: NullTranslations, fmt: Formatter) -> Expl
                 _("An error in the program stopped it; the worker log has the details."),
                 detail=params["detail"],
             )
+
+
+# A named error's message (`catalogue.errors.PAGE_MESSAGES`) on an error page.
+ERROR_SENTENCES = {
+    "page_not_found": N_("This page does not exist, or you may not see it."),
+    "not_found": N_("Nothing was found under number %(ident)s, or you may not see it."),
+    "no_job": N_("Nothing was found under number %(ident)s, or you may not see it."),
+    "no_asset": N_("Nothing was found under number %(ident)s, or you may not see it."),
+    "no_rendition_file": N_("This video has no such file."),
+    "no_renditions": N_("This video has no playable versions yet."),
+    "no_video_for_delivery": N_("This title has no video ready for delivery yet."),
+    "cross_site": N_("The request did not come from the catalogue's own pages and was refused."),
+    "cross_site_sign_in": N_(
+        "The request did not come from the catalogue's own pages and was refused."
+    ),
+    "csrf": N_(
+        "The page's security token is missing or out of date: reload the page and try again."
+    ),
+}
+# Any other message, by the error's HTTP status.
+STATUS_SENTENCES = {
+    400: N_("The request could not be carried out."),
+    401: N_("Please sign in."),
+    403: N_("You may not do this."),
+    404: N_("This does not exist, or you may not see it."),
+    409: N_("This conflicts with the current state of the catalogue."),
+    422: N_("Some of what was sent is not valid."),
+    429: N_("Too many requests: wait a moment and try again."),
+}
+
+
+def catalogue_error(status: int, message: str, translations: NullTranslations) -> Explained:
+    """A named error's message, as the error page says it: a sentence in the reader's language
+    and, where the sentence says less, the English message as a technical detail."""
+    _ = translations.gettext
+    found = read(PAGE_MESSAGES, message)
+    if found is None:
+        sentence = STATUS_SENTENCES.get(status, N_("Something went wrong."))
+        return Explained(_(sentence), detail=message or None)
+    code, params = found
+    return Explained(_(ERROR_SENTENCES[code]) % params, detail=message if params else None)
+
+
+# The planner's rules (a violation's `rule`), named for a programmer.
+RULE_NAMES = {
+    "unknown": N_("unknown title or venue"),
+    "region": N_("tour countries"),
+    "period": N_("period"),
+    "rights": N_("rights"),
+    "language": N_("language"),
+    "media": N_("media"),
+    "calendar": N_("calendar"),
+    "time": N_("time slots"),
+    "capacity": N_("capacity"),
+    "gap": N_("gap between screenings"),
+    "copies": N_("copies"),
+    "pinned": N_("pinned screenings"),
+    "must_screen": N_("required screenings"),
+    "edit": N_("edit"),
+}
+# Sentences for the codes whose wording takes no count; "per_venue" and "no_track" are said in
+# `violation` (plural forms; sound or subtitles).
+VIOLATION_SENTENCES = {
+    "unknown": N_("The title or the venue is not part of this plan."),
+    "outside_tour": N_("%(country)s is not one of the tour's countries."),
+    "outside_period": N_("%(day)s is outside the plan's period."),
+    "no_rights": N_(
+        "No active rights window covers this country, date, kind of screening, partner and "
+        "language."
+    ),
+    "not_local_language": N_("%(language)s is not a language of %(country)s."),
+    "burned_in_other_language": N_("The burned-in subtitles are in another language."),
+    "rendition_not_ready": N_("The rendition %(rendition)s is not ready in time for %(day)s."),
+    "cannot_play": N_("%(venue)s cannot play the rendition %(rendition)s."),
+    "closed_weekday": N_("%(venue)s is closed on that day of the week (%(weekday)s)."),
+    "blackout": N_("%(day)s is a blackout date of %(venue)s."),
+    "holiday": N_("%(day)s is a public holiday in %(country)s."),
+    "not_a_slot": N_("The start time or time zone is not one of the venue's time slots."),
+    "once_per_city": N_("The title is screened more than once in this city."),
+    "once_per_country": N_("The title is screened more than once in this country."),
+    "day_full": N_("%(venue)s has too many screenings on %(day)s."),
+    "year_cap": N_("%(venue)s has more screenings in %(year)s than its yearly cap."),
+    "week_cap": N_("The venue has more screenings in 7 days than its weekly cap."),
+    "gap": N_("Screenings of %(title)s are closer together than the minimum gap."),
+    "no_copy": N_("No valid copy of %(title)s is assigned."),
+    "copy_late": N_("Copy %(copy)s cannot arrive from %(venue)s in time."),
+    "pin_missing": N_("The pinned or published screening of %(title)s at %(venue)s on %(day)s is missing."),
+    "request_unmet": N_("Required screening %(request)s is not in the plan."),
+    "no_such_screening": N_("There is no such screening in the plan."),
+}  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# str(Pin(...)): "Pin(title_id='3', venue_id='5', day=datetime.date(2027, 3, 4))"
+_PIN = re.compile(
+    r"title_id='([^']*)', venue_id='([^']*)', day=datetime\.date\((\d+), (\d+), (\d+)\)"
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a page can name planner ids with: titles and venues by their database id."""
+
+    titles: Mapping[int, str]
+    venues: Mapping[int, str]
+
+    def title(self, planner_id: str) -> str:
+        return self.titles.get(int(planner_id), planner_id) if planner_id.isdigit() else planner_id
+
+    def venue(self, planner_id: str) -> str:
+        return self.venues.get(int(planner_id), planner_id) if planner_id.isdigit() else planner_id
+
+
+def _violation_params(params: dict[str, str], fmt: Formatter, names: Names) -> dict[str, str]:
+    shown = dict(params)
+    for key, value in params.items():
+        match key:
+            case "country":
+                shown[key] = fmt.country_name(value)
+            case "language":
+                shown[key] = fmt.language_name(value)
+            case "day":
+                shown[key] = fmt.date(date.fromisoformat(value)) if _is_day(value) else value
+            case "weekday" if value in _WEEKDAYS:
+                wide = dates.get_day_names("wide", "stand-alone", locale=fmt.language)
+                shown[key] = wide[_WEEKDAYS.index(value)]
+            case "venue":
+                shown[key] = names.venue(value)
+            case "title":
+                shown[key] = names.title(value)
+    pin = _PIN.search(params.get("pin", ""))
+    if pin:
+        title, venue, year, month, day = pin.groups()
+        shown |= {
+            "title": names.title(title),
+            "venue": names.venue(venue),
+            "day": fmt.date(date(int(year), int(month), int(day))),
+        }
+    return shown
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def violation(
+    item: Mapping[str, Any], translations: NullTranslations, fmt: Formatter, names: Names
+) -> Explained:
+    """One stored planner violation ({"rule", "detail", ...}) as a sentence in the reader's
+    language, with the planner's ids shown as the page's names."""
+    _ = translations.gettext
+    text = str(item.get("detail", ""))
+    found = read(VIOLATIONS, text)
+    if found is None:
+        return Explained(_("The screening breaks one of the planner's rules."), detail=text)
+    code, params = found
+    shown = _violation_params(params, fmt, names)
+    if code == "per_venue":
+        count = int(params["count"])
+        sentence = translations.ngettext(
+            "The title is screened more than %(num)s time at this venue.",
+            "The title is screened more than %(num)s times at this venue.",
+            count,
+        ) % {"num": fmt.number(count, 0)}
+    elif code == "no_track":
+        sound = params["mode"] == "audio"
+        sentence = (
+            _("The title has no sound in %(language)s.")
+            if sound
+            else _("The title has no subtitles in %(language)s.")
+        ) % shown
+    else:
+        sentence = _(VIOLATION_SENTENCES[code]) % shown
+    return Explained(sentence)
+
+
+def rule_name(rule: str, translations: NullTranslations) -> str:
+    return translations.gettext(RULE_NAMES[rule]) if rule in RULE_NAMES else rule
 
 
 # Pydantic's error types, as sentences; {ctx} values are the figures.
@@ -262,10 +501,15 @@ def filter_problem(text: str, translations: NullTranslations) -> str:
     return _("This filter is not valid.")
 
 
-def explainers(translations: NullTranslations, fmt: Formatter) -> dict[str, Callable[[Any], Any]]:
-    """The template functions: `rejection(text)`, `job_error(text)`, `form_problem(item)` and
-    `filter_problem(text)`."""
+def explainers(translations: NullTranslations, fmt: Formatter) -> dict[str, Callable[..., Any]]:
+    """The template functions: `rejection(text)`, `job_error(text)`, `form_problem(item)`,
+    `filter_problem(text)`, `violation(item, titles, venues)` and `rule_name(rule)`."""
     return {
+        "violation": lambda item, titles={}, venues={}: violation(
+            item, translations, fmt, Names(titles, venues)
+        ),
+        "rule_name": lambda rule: rule_name(rule, translations),
+        "catalogue_error": lambda status, message: catalogue_error(status, message, translations),
         "rejection": lambda text: rejection(text, translations, fmt),
         "job_error": lambda text: job_error(text, translations, fmt),
         "form_problem": lambda item: form_problem(item, translations, fmt),

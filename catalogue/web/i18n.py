@@ -76,7 +76,7 @@ class Formatter:
     def direction(self) -> str:
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
-    def date(self, value: datetime | None) -> str:
+    def date(self, value: dt.date | None) -> str:
         return dates.format_date(value, format="medium", locale=self.language) if value else ""
 
     def month(self, value: dt.date) -> str:

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from catalogue.auth import cookies
 from catalogue.auth.guards import ANY_ROLE, STAFF, Allow
 from catalogue.deps import SessionDep
-from catalogue.errors import CatalogueError
+from catalogue.errors import CatalogueError, page_message
 from catalogue.models import Role, User
 from catalogue.web import explain, i18n
 
@@ -57,7 +57,7 @@ class PageGuard:
         if user is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise SignInRequired(target)
-        return self.allow.check(user, not_found="page not found")
+        return self.allow.check(user, not_found=page_message("page_not_found"))
 
 
 AnyPage = Annotated[User, Depends(PageGuard(*ANY_ROLE))]

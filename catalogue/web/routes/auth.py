@@ -19,7 +19,7 @@ from catalogue.auth.ratelimit import (
 )
 from catalogue.auth.tokens import token_and_user
 from catalogue.deps import SessionDep
-from catalogue.errors import CatalogueError, Forbidden
+from catalogue.errors import CatalogueError, Forbidden, page_message
 from catalogue.models import User
 from catalogue.routing import Router
 from catalogue.web import i18n
@@ -90,7 +90,7 @@ def sign_in(
 ) -> Response:
     """A login form posted from another site is refused (login CSRF)."""
     if not cookies.same_origin(request):
-        raise Forbidden("cross-site sign-in refused: use the catalogue's own sign-in page")
+        raise Forbidden(page_message("cross_site_sign_in"))
     gettext = i18n.translations(language_of(request, None)).gettext
     user: User | None = None
     token_id: int | None = None  # the session ends when this token is revoked
@@ -159,7 +159,7 @@ def choose_language(
 ) -> Response:
     """Remembered in a cookie, and as the user's own setting when signed in."""
     if not cookies.same_origin(request):
-        raise Forbidden("cross-site request refused: send it from the catalogue's own pages")
+        raise Forbidden(page_message("cross_site"))
     chosen = i18n.supported(language) or i18n.DEFAULT
     user = viewer(request, session)
     if user is not None:

@@ -11,7 +11,7 @@ import mimetypes
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from catalogue.deps import PathId, SessionDep, StorageDep
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.media import renditions
 from catalogue.rights import access
 from catalogue.routing import Router
@@ -45,7 +45,7 @@ def rendition_file(
     ):
         # Exactly the answer find_file gives for a missing asset or file: a partner must not
         # tell an unlicensed title's poster from one that does not exist.
-        raise NotFound(f"asset {asset_id} has no rendition file {path}")
+        raise NotFound(page_message("no_rendition_file", asset=asset_id, path=path))
     url = storage.presigned_url(file.key, expires_s=600)
     if url:
         return RedirectResponse(url, status_code=307)

@@ -9,7 +9,9 @@ from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 
+from catalogue.auth import cookies
 from catalogue.campaigns import service as campaigns_service
 from catalogue.deps import PathId, SessionDep
 from catalogue.models import Role, User
@@ -19,7 +21,7 @@ from catalogue.routing import Router
 from catalogue.titles import service as titles_service
 from catalogue.tours import naming, planning, store
 from catalogue.tours.inputs import rules_from, weights_from
-from catalogue.web import calendar_view, i18n
+from catalogue.web import calendar_view, explain, i18n
 from catalogue.web.pages import PREFIX, PageRoute, StaffPage, language_of, render
 
 router = Router(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
@@ -83,6 +85,7 @@ def plan_page(
         by_country=calendar_view.by_country(plan.screenings),
         titles=titles,
         venues=venues,
+        title_names={title_id: name.name for title_id, name in titles.items()},
         venue_names={v.id: v.name for v in venues},
         inputs_json={
             "copies": [c.model_dump(mode="json") for c in plan.copies],
@@ -92,3 +95,41 @@ def plan_page(
         weights=weights_from(plan.weights),
         may_plan=may_plan(user) and plan.state != PlanState.archived,
     )
+
+
+class ViolationText(BaseModel):
+    rule: str = Field(max_length=40)
+    detail: str = Field(max_length=2000)
+
+
+class Said(BaseModel):
+    rule: str
+    sentence: str
+    detail: str | None
+
+
+@router.post("/plans/{plan_id}/violations")
+def violation_sentences(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    plan_id: PathId,
+    violations: Annotated[list[ViolationText], Field(max_length=500)],
+) -> list[Said]:
+    """The plan page's scripts get the API's violations (an edit refused or flagged, a publish
+    to confirm) in English: each is said here in the reader's language, as the page says it."""
+    found = cookies.from_request(request)
+    if found is not None:
+        cookies.check_unsafe(request, found, request.headers.get(cookies.CSRF_HEADER))
+    reader = language_of(request, user)
+    plan = store.to_public(session, store.get(session, plan_id), reader)
+    titles = naming.title_names(session, set(plan.title_ids), reader)
+    venues = partners_service.venues_in(session, plan.countries)
+    venue_names = {v.id: v.name for v in venues if v.id is not None}
+    names = explain.Names({i: n.name for i, n in titles.items()}, venue_names)
+    translations, fmt = i18n.translations(reader), i18n.Formatter(reader)
+    said = [(v, explain.violation(v.model_dump(), translations, fmt, names)) for v in violations]
+    return [
+        Said(rule=explain.rule_name(v.rule, translations), sentence=e.sentence, detail=e.detail)
+        for v, e in said
+    ]

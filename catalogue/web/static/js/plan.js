@@ -34,6 +34,15 @@
 
   const statusOutcome = summary.querySelector(".status-outcome");
 
+  // The API names broken rules in English ({rule, detail}); the server says each in the page's
+  // language, as the page itself says them, and this script only lists the sentences.
+  async function sentences(violations) {
+    if (!violations.length) return [];
+    const said = await api("POST", "/web/plans/" + planId + "/violations",
+      violations.map((v) => ({ rule: v.rule, detail: v.detail })));
+    return said.map((s) => s.rule + ": " + s.sentence);
+  }
+
   function listOf(lines) {
     const list = document.createElement("ul");
     list.className = "violations";
@@ -49,14 +58,17 @@
   // Publishing answers 409 with what to confirm first: screenings that break rules, and
   // screenings booking a venue and day another published plan holds. Both are listed; the
   // programmer publishes anyway with one more click, or goes back to change the plan.
-  function confirmPublish(refusal, body) {
+  async function confirmPublish(refusal, body) {
     const parts = [];
     if (refusal.forced.length) {
       const heading = document.createElement("p");
       heading.textContent = text.confirmForced;
-      parts.push(heading, listOf(refusal.forced.map((s) =>
-        s.day + " · " + s.city + " · " + s.title + ": " +
-        s.violations.map((v) => v.detail).join("; "))));
+      const lines = [];
+      for (const s of refusal.forced) {
+        const broken = await sentences(s.violations);
+        lines.push(s.day + " · " + s.city + " · " + s.title + ": " + broken.join(" "));
+      }
+      parts.push(heading, listOf(lines));
     }
     if (refusal.clashes.length) {
       const heading = document.createElement("p");
@@ -86,7 +98,7 @@
     if (response.ok) { window.location.reload(); return; }
     button.disabled = false;
     if (response.status === 409 && data && Array.isArray(data.forced)) {
-      confirmPublish(data, body);
+      await confirmPublish(data, body);
       return;
     }
     statusOutcome.className = "status-outcome message error";
@@ -194,10 +206,13 @@
   }
 
   // The API names the broken rules in one sentence: "edit refused: rule: detail; rule: detail.
-  // Send force=true ..."; each becomes a line here.
+  // Send force=true ..."; each is one violation.
   function reasons(detail) {
     const match = /^edit refused: (.*?)\. Send force=true/s.exec(detail);
-    return match ? match[1].split("; ") : [detail];
+    return match[1].split("; ").map((line) => {
+      const [rule, ...rest] = line.split(": ");
+      return { rule, detail: rest.join(": ") };
+    });
   }
 
   function report(className, heading, lines) {
@@ -221,12 +236,12 @@
     button.disabled = true;
     try {
       const result = await api("POST", "/plans/" + planId + "/edits", body());
-      const broken = result.violations.map((v) => v.rule + ": " + v.detail);
+      const broken = await sentences(result.violations);
       report("message", broken.length ? text.forced : text.saved, broken);
       setTimeout(() => window.location.reload(), broken.length ? 1500 : 400);
     } catch (error) {
       if (error.message.startsWith("edit refused")) {
-        report("message error", text.refused, reasons(error.message));
+        report("message error", text.refused, await sentences(reasons(error.message)));
       } else {
         report("message error", error.message, []);
       }
