@@ -329,6 +329,11 @@ class Settings(BaseSettings):
     )
     upload_sweep_interval_s: float = Field(default=900.0, gt=0)
     probe_timeout_s: float = Field(default=30.0, gt=0, description="ffprobe wall-clock limit")
+    media_niceness: int = Field(
+        default=10, ge=0, le=19,
+        description="CPU priority of FFmpeg and ffprobe below the service's (as `nice`; 0: the "
+        "same): embedded, media jobs then never make API requests wait for a core",
+    )  # fmt: skip
 
     # --- subtitles: upload cap and QC thresholds (broadcast-style defaults) ---------------------
     subtitle_max_bytes: int = Field(

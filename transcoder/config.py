@@ -69,11 +69,18 @@ class TranscoderConfig:
     temp_dir: Path | None = None
     """Where work files go; None: the system temp dir."""
 
+    niceness: int = 10
+    """CPU priority of FFmpeg and ffprobe below the process that starts them (0-19, as `nice`):
+    in the embedded form media jobs share the cores with the API, whose requests should not
+    wait behind an encode or a probe (PeerTube runs its FFmpeg at nice 15 for the same reason)."""
+
     def __post_init__(self) -> None:
         if self.max_width <= 0 or self.max_height <= 0:
             raise ValueError("max_width and max_height must be positive")
         if self.probe_timeout_s <= 0 or self.ffmpeg_timeout_s <= 0:
             raise ValueError("timeouts must be positive")
+        if not 0 <= self.niceness <= 19:
+            raise ValueError("niceness must be 0 (no change) to 19 (lowest priority)")
         if not self.accepted_formats:
             raise ValueError("accepted_formats must name at least one demuxer")
         bad = [f for f in self.accepted_formats if not _DEMUXER_NAME.fullmatch(f)]

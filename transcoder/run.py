@@ -339,6 +339,7 @@ class _Limits:
     cpu_s: int
     rlimits: tuple[tuple[int, int, int], ...]
     """(resource, soft, hard) set in the child before exec."""
+    niceness: int = 0
 
 
 def _rlimits(cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize: int) -> _Limits:
@@ -355,12 +356,12 @@ def _rlimits(cfg: TranscoderConfig, wall_s: float, *, memory: int | None, fsize:
         if ceiling != resource.RLIM_INFINITY:
             soft, hard = min(soft, ceiling), min(hard, ceiling)
         capped.append((res, soft, hard))
-    return _Limits(cpu, tuple(capped))
+    return _Limits(cpu, tuple(capped), cfg.niceness)
 
 
 def _child_setup(limits: _Limits) -> Callable[[], None]:
-    """What the child does between fork and exec: its resource limits, and on Linux a SIGKILL
-    when the thread that started it dies. FFmpeg runs in its own session, so a SIGKILL of the
+    """What the child does between fork and exec: its resource limits and CPU priority, and on
+    Linux a SIGKILL when the thread that started it dies. FFmpeg runs in its own session, so a SIGKILL of the
     worker's process group does not reach it; without this it would go on writing into a job's
     workspace after the worker is gone. The starting thread waits in `_execute` until the child
     is reaped, so the signal only fires when the thread, or its whole process, is killed."""
@@ -369,6 +370,8 @@ def _child_setup(limits: _Limits) -> Callable[[], None]:
     def setup() -> None:
         for res, soft, hard in limits.rlimits:
             resource.setrlimit(res, (soft, hard))
+        if limits.niceness:
+            os.nice(limits.niceness)
         if _PRCTL is not None:
             _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
             if os.getppid() != parent:  # the parent died before the signal was armed

@@ -25,6 +25,7 @@ def transcoder_config(settings: Settings, timeout_s: float | None = None) -> Tra
         quality_ffmpeg_path=settings.vmaf_ffmpeg_path,
         measure_quality=settings.measure_quality,
         probe_timeout_s=settings.probe_timeout_s,
+        niceness=settings.media_niceness,
         temp_dir=temp,
     )
     return cfg if timeout_s is None else replace(cfg, ffmpeg_timeout_s=timeout_s)
