@@ -170,15 +170,18 @@ def python_processes(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of the server's Python processes (FFmpeg children aside)."""
+def cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """User and system CPU time of the server's Python processes (FFmpeg children aside), or
+    with `children` that of the FFmpeg and ffprobe runs they have finished."""
     ticks = 0
     for each in python_processes(pid):
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        ticks += (
+            int(fields[13]) + int(fields[14]) if children else int(fields[11]) + int(fields[12])
+        )
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -612,13 +615,18 @@ def main() -> None:
     )
     pid = args.server_pid or (server.pid if server else None)
 
-    def report_server(cpu_before: float, served: int) -> None:
+    def report_server(cpu_before: tuple[float, float], served: int) -> None:
         if pid is None:
             print("server: no pid, no RSS or CPU figures (give --server-pid)")
             return
-        cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(1, served)
+        cpu_ms = (cpu_seconds(pid) - cpu_before[0]) * 1000 / max(1, served)
+        media_ms = (cpu_seconds(pid, children=True) - cpu_before[1]) * 1000 / max(1, served)
         print(f"server peak RSS: {peak_rss_mb(pid):.0f} MB; server CPU {cpu_ms:.1f} ms per served "
-              f"request; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
+              f"request, and {media_ms:.1f} ms in the ffprobe runs of its upload jobs; machine "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
+
+    def cpu_now() -> tuple[float, float]:
+        return (cpu_seconds(pid), cpu_seconds(pid, children=True)) if pid else (0.0, 0.0)
 
     failed = False
     try:
@@ -634,7 +642,7 @@ def main() -> None:
             print(
                 f"\n(a) steady: {args.clients} clients, ~{args.pause:g} s pauses, {args.duration:g} s"
             )
-            cpu = cpu_seconds(pid) if pid else 0.0
+            cpu = cpu_now()
             rec = asyncio.run(steady(base, demo_data, args.clients, args.pause, args.duration))
             totals = summarise(rec, args.duration)
             failed |= bool(totals["error"] or totals["timeout"])
@@ -643,7 +651,7 @@ def main() -> None:
             print(
                 f"\n(b) ramp: {args.ramp_from} -> {args.ramp_to} clients, no pauses, {args.ramp_duration:g} s"
             )
-            cpu = cpu_seconds(pid) if pid else 0.0
+            cpu = cpu_now()
             rec, counts = asyncio.run(ramp(base, demo_data, args.ramp_from, args.ramp_to,
                                            args.ramp_steps, args.ramp_duration))  # fmt: skip
             totals = summarise(rec, args.ramp_duration)
