@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine
 
-from catalogue.errors import Conflict, NotFound
+from catalogue.errors import Conflict, NotFound, page_message
 from catalogue.settings import Settings
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -60,7 +60,7 @@ def get_or_404(session: Session, model: type[Row], ident: int, what: str) -> Row
     """The row with primary key `ident`, or NotFound saying "`what` `ident` not found"."""
     row = session.get(model, ident)
     if row is None:
-        raise NotFound(f"{what} {ident} not found")
+        raise NotFound(page_message("not_found", what=what, ident=ident))
     return row
 
 

@@ -30,8 +30,10 @@ node -e '
 ' > "$VENDOR/versions.json"
 
 if [ "${1:-}" = "--extract" ]; then
+  # Width 100, as the committed catalogues are wrapped: pybabel's default (76) rewraps them all.
   uv run pybabel extract -F $WEB/babel.cfg -o $WEB/translations/messages.pot --no-location \
-    --project catalogue --sort-output $WEB
-  uv run pybabel update -i $WEB/translations/messages.pot -d $WEB/translations --no-fuzzy-matching --ignore-obsolete
+    --project catalogue --sort-output -w 100 $WEB
+  uv run pybabel update -i $WEB/translations/messages.pot -d $WEB/translations \
+    --no-fuzzy-matching --ignore-obsolete -w 100
 fi
 uv run pybabel compile -d $WEB/translations --statistics

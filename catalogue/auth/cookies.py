@@ -18,7 +18,7 @@ from fastapi import Request
 from sqlmodel import Session
 
 from catalogue.auth import sessions
-from catalogue.errors import Forbidden
+from catalogue.errors import Forbidden, page_message
 from catalogue.models import User
 
 COOKIE_NAME = "catalogue_session"
@@ -86,12 +86,10 @@ def check_unsafe(request: Request, web_session: CookieSession, sent_token: str |
     if request.method in SAFE_METHODS:
         return
     if not same_origin(request):
-        raise Forbidden("cross-site request refused: send it from the catalogue's own pages")
+        raise Forbidden(page_message("cross_site"))
     expected = csrf_token(web_session)
     if not sent_token or not hmac.compare_digest(sent_token, expected):
-        raise Forbidden(
-            f"missing or wrong CSRF token: reload the page (scripts send it as {CSRF_HEADER})"
-        )
+        raise Forbidden(page_message("csrf", header=CSRF_HEADER))
 
 
 def api_user(request: Request, session: Session) -> User | None:

@@ -13,7 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from catalogue.auth.standing import stands
 from catalogue.delivery import audit, signing
 from catalogue.delivery.signing import Grant, LinkInvalid
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.models import (
     Asset,
     Partner,
@@ -33,7 +33,7 @@ from catalogue.storage import InvalidKey, Storage, check_key
 def rendition_set(session: Session, asset_id: int) -> RenditionSet:
     row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
     if row is None:
-        raise NotFound(f"asset {asset_id} has no renditions yet")
+        raise NotFound(page_message("no_renditions", asset=asset_id))
     return row
 
 

@@ -21,7 +21,7 @@ from zipstream import ZIP_STORED, ZipStream
 from catalogue.delivery import audit, links, signing
 from catalogue.delivery import catalogue as partner_catalogue
 from catalogue.delivery.signing import Grant, LinkInvalid
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.models import SubtitleTrack, Title, User
 from catalogue.models.delivery import AuditAction
 from catalogue.models.subtitles import TrackStatus
@@ -91,7 +91,7 @@ def contents(session: Session, storage: Storage, title: Title) -> list[PackageFi
     """The package's files; the manifests last, the checksum file covering every other file."""
     media = _media(session, storage, title)
     if not media:
-        raise NotFound(f"title {title.id} has no video ready for delivery yet")
+        raise NotFound(page_message("no_video_for_delivery", title=title.id))
     described = {
         "title_id": title.id,
         "original_title": title.original_title,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from catalogue.delivery import targets, webhooks
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.models import Partner, User, Webhook, WebhookDelivery
 from catalogue.models.delivery import (
     WebhookCreate,
@@ -55,7 +55,7 @@ def visible_to(session: Session, user: User) -> list[WebhookPublic]:
 def _own(session: Session, user: User, webhook_id: int) -> Webhook:
     hook = session.get(Webhook, webhook_id)
     if hook is None or (access.is_partner(user) and hook.partner_id != user.partner_id):
-        raise NotFound(f"webhook {webhook_id} not found")
+        raise NotFound(page_message("not_found", what="webhook", ident=webhook_id))
     return hook
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalogue.errors import Conflict, NotFound
+from catalogue.errors import Conflict, NotFound, page_message
 from catalogue.jobs.queue import notify_after_commit
 from catalogue.models.jobs import (
     DEDUPE_HOLDING,
@@ -38,7 +38,7 @@ def list_jobs(
 def get_job(session: Session, job_id: int) -> Job:
     job = session.get(Job, job_id)
     if job is None:
-        raise NotFound(f"no job {job_id}")
+        raise NotFound(page_message("no_job", ident=job_id))
     return job
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.media import chunked, probe, transcode
 from catalogue.models import Asset, AssetState, Job, JobStatus, RenditionSet
 from catalogue.models.assets import AssetKind
@@ -21,12 +21,13 @@ _ENDED = (JobStatus.failed, JobStatus.cancelled)
 def of_asset(session: Session, asset_id: int) -> RenditionSet:
     """The asset's published set; NotFound says whether the asset or its renditions are missing."""
     if session.get(Asset, asset_id) is None:
-        raise NotFound(f"no asset {asset_id}")
+        raise NotFound(page_message("no_asset", ident=asset_id))
     row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset_id)).first()
     if row is None:
         raise NotFound(
-            f"asset {asset_id} has no renditions yet; see its transcode job under "
-            f"/jobs?kind={transcode.KIND}"
+            page_message(
+                "no_renditions_see_job", asset=asset_id, jobs=f"/jobs?kind={transcode.KIND}"
+            )
         )
     return row
 
@@ -51,7 +52,7 @@ def find_file(
         .where(RenditionSet.asset_id == asset_id, RenditionFile.path == path)
     ).first()
     if found is None:
-        raise NotFound(f"asset {asset_id} has no rendition file {path}")
+        raise NotFound(page_message("no_rendition_file", asset=asset_id, path=path))
     return found
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from sqlmodel import Session, select
 
-from catalogue.errors import Conflict, InvalidInput
+from catalogue.errors import Conflict, InvalidInput, page_message
 from catalogue.models import Title, TourPlan, TourScreening, Venue
 from catalogue.models.tours import EditKind, ScreeningEdit, ScreeningState
 from catalogue.models.types import utcnow
@@ -43,14 +43,14 @@ class EditRefused(InvalidInput):
 def _screening(session: Session, plan: TourPlan, screening_id: int | None) -> TourScreening:
     row = session.get(TourScreening, screening_id) if screening_id is not None else None
     if row is None or row.plan_id != plan.id or row.state == ScreeningState.cancelled:
-        raise InvalidInput(f"screening_id: plan {plan.id} has no live screening {screening_id}")
+        raise InvalidInput(page_message("no_live_screening", plan=plan.id, screening=screening_id))
     return row
 
 
 def _venue(session: Session, problem: Problem, venue_id: int) -> PlanVenue:
     venue = session.get(Venue, venue_id)
     if venue is None:
-        raise InvalidInput(f"venue_id: no venue {venue_id}")
+        raise InvalidInput(page_message("no_venue", venue=venue_id))
     known = next((v for v in problem.venues if v.id == str(venue_id)), None)
     return known or to_plan_venue(venue, None)
 
@@ -62,7 +62,7 @@ def _planner_edit(
         assert edit.title_id is not None and edit.venue_id is not None
         assert edit.day is not None and edit.language is not None
         if session.get(Title, edit.title_id) is None:
-            raise InvalidInput(f"title_id: no title {edit.title_id}")
+            raise InvalidInput(page_message("no_title", title=edit.title_id))
         venue = _venue(session, problem, edit.venue_id)
         added = Screening(
             title_id=str(edit.title_id),
@@ -118,7 +118,7 @@ def _free_key(session: Session, plan: TourPlan, key: str, keep: TourScreening | 
     if clash is None or clash is keep:
         return
     if clash.state != ScreeningState.cancelled:
-        raise Conflict(f"plan {plan.id} already has screening {clash.id} at that venue and time")
+        raise Conflict(page_message("screening_taken", plan=plan.id, screening=clash.id))
     session.delete(clash)
     session.flush()
 

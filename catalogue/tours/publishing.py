@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from catalogue.errors import Conflict
+from catalogue.errors import Conflict, page_message
 from catalogue.models import TourPlan, TourScreening, Venue
 from catalogue.models.tours import (
     PLAN_TRANSITIONS,
@@ -47,7 +47,9 @@ def _allowed(plan: TourPlan, to: PlanState) -> None:
     current = PlanState(plan.state)
     if to not in PLAN_TRANSITIONS[current]:
         allowed = ", ".join(sorted(PLAN_TRANSITIONS[current]))
-        raise Conflict(f"plan {plan.id} is {current}; it can become {allowed}, not {to}")
+        raise Conflict(
+            page_message("plan_transition", plan=plan.id, state=current, allowed=allowed, to=to)
+        )
 
 
 def _move(plan: TourPlan, to: PlanState) -> None:
@@ -111,7 +113,7 @@ def clashes(session: Session, plan: TourPlan) -> list[Clash]:
 
 def _check_publish(session: Session, plan: TourPlan, change: PlanStatusChange) -> None:
     if plan.solve_status == SolveState.pending:
-        raise Conflict(f"plan {plan.id} is still being planned; publish it when its job is done")
+        raise Conflict(page_message("plan_solving", plan=plan.id))
     assert plan.id is not None
     forced = [r for r in store.live_screenings(session, plan.id) if r.forced]
     to_confirm = [] if change.confirm_forced else store.screenings_public(session, forced)
@@ -137,7 +139,7 @@ def reopen(session: Session, plan: TourPlan) -> None:
     """Edits and re-plans are made on drafts: a published plan goes back to draft, and its
     screenings leave the partners' view until it is published again."""
     if plan.state == PlanState.archived:
-        raise Conflict(f"plan {plan.id} is archived; set it back to draft to change it")
+        raise Conflict(page_message("plan_archived", plan=plan.id))
     if plan.state == PlanState.published:
         _move(plan, PlanState.draft)
         _set_screenings(session, plan, PlanState.draft)

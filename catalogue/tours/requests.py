@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from catalogue.errors import InvalidInput
+from catalogue.errors import InvalidInput, page_message
 from catalogue.models import TourCopies, TourPlan, TourRequest, Venue
 from catalogue.models.tours import CopiesIn, MustScreenIn, MustScreenPublic
 from catalogue.planner import Copies, MustScreen
@@ -17,16 +17,16 @@ from catalogue.planner import Copies, MustScreen
 
 def _in_plan(plan: TourPlan, field: str, title_id: int) -> None:
     if title_id not in plan.title_ids:
+        titles = ", ".join(map(str, plan.title_ids))
         raise InvalidInput(
-            f"{field}: title {title_id} is not among this plan's titles "
-            f"({', '.join(map(str, plan.title_ids))})"
+            page_message("title_not_in_plan", field=field, title=title_id, titles=titles)
         )
 
 
 def replace_copies(session: Session, plan: TourPlan, items: Sequence[CopiesIn]) -> None:
     twice = [t for t, n in Counter(c.title_id for c in items).items() if n > 1]
     if twice:
-        raise InvalidInput(f"copies: title {twice[0]} is given twice; give each title once")
+        raise InvalidInput(page_message("copies_twice", title=twice[0]))
     for item in items:
         _in_plan(plan, "copies", item.title_id)
     session.execute(delete(TourCopies).where(col(TourCopies.plan_id) == plan.id))
@@ -37,24 +37,27 @@ def replace_copies(session: Session, plan: TourPlan, items: Sequence[CopiesIn]) 
 def _check_request(session: Session, plan: TourPlan, item: MustScreenIn) -> None:
     _in_plan(plan, "must_screen", item.title_id)
     if item.country is not None and item.country not in plan.countries:
+        countries = ", ".join(plan.countries)
         raise InvalidInput(
-            f"must_screen: {item.country} is not in this plan's countries "
-            f"({', '.join(plan.countries)})"
+            page_message("country_not_in_plan", country=item.country, countries=countries)
         )
     if item.venue_id is not None:
         venue = session.get(Venue, item.venue_id)
         if venue is None or venue.country not in plan.countries:
-            raise InvalidInput(
-                f"must_screen: venue {item.venue_id} is not a venue in this plan's countries"
-            )
+            raise InvalidInput(page_message("venue_not_in_plan", venue=item.venue_id))
         if item.country is not None and venue.country != item.country:
             raise InvalidInput(
-                f"must_screen: venue {item.venue_id} is in {venue.country}, not {item.country}"
+                page_message(
+                    "venue_elsewhere",
+                    venue=item.venue_id,
+                    venue_country=venue.country,
+                    country=item.country,
+                )
             )
     for day in (item.earliest, item.latest):
         if day is not None and not plan.starts_on <= day <= plan.ends_on:
             raise InvalidInput(
-                f"must_screen: {day} is outside the plan's dates ({plan.starts_on}..{plan.ends_on})"
+                page_message("day_outside_plan", day=day, starts=plan.starts_on, ends=plan.ends_on)
             )
 
 

@@ -1,7 +1,8 @@
 """Texts the service stores in English, said in the reader's language: asset rejection reasons
 (the transcoder's `REJECTIONS`), job errors (the job engine's `JOB_ERRORS`), the planner's rule
-violations (`VIOLATIONS`), form validation errors (pydantic's error `type` and `ctx`), catalogue
-filter problems. A stored text is taken back to its code and
+violations (`VIOLATIONS`), the named errors of the API and the pages (`PAGE_MESSAGES`, on an
+error page or to a page's script), form validation errors (pydantic's error `type` and `ctx`),
+catalogue filter problems. A stored text is taken back to its code and
 parameters by the template that wrote it, so old rows need no migration; what no template
 wrote (a handler's own message, FFmpeg's words) stays beside the sentence as a technical detail."""
 
@@ -216,6 +217,9 @@ ERROR_SENTENCES = {
     "no_asset": N_("Nothing was found under number %(ident)s, or you may not see it."),
     "no_rendition_file": N_("This video has no such file."),
     "no_renditions": N_("This video has no playable versions yet."),
+    "no_renditions_see_job": N_(
+        "This video has no playable versions yet: its transcoding is in the list of jobs."
+    ),
     "no_video_for_delivery": N_("This title has no video ready for delivery yet."),
     "cross_site": N_("The request did not come from the catalogue's own pages and was refused."),
     "cross_site_sign_in": N_(
@@ -224,7 +228,22 @@ ERROR_SENTENCES = {
     "csrf": N_(
         "The page's security token is missing or out of date: reload the page and try again."
     ),
-}
+    "no_live_screening": N_("This screening is no longer in the plan: reload the page."),
+    "no_venue": N_("There is no venue number %(venue)s."),
+    "no_title": N_("There is no title number %(title)s."),
+    "screening_taken": N_("The plan already has a screening of this title at that venue and time."),
+    "plan_transition": N_("This plan is %(state)s: it cannot become %(to)s."),
+    "plan_solving": N_("The plan is still being worked out: publish it when its job is done."),
+    "plan_archived": N_("This plan is archived: set it back to draft to change it."),
+    "copies_twice": N_("Title %(title)s is listed twice: give each title once."),
+    "title_not_in_plan": N_("Title %(title)s is not one of this plan's titles."),
+    "country_not_in_plan": N_("%(country)s is not one of this plan's countries."),
+    "venue_not_in_plan": N_("Venue %(venue)s is not in one of this plan's countries."),
+    "venue_elsewhere": N_("Venue %(venue)s is in %(venue_country)s, not in %(country)s."),
+    "day_outside_plan": N_("%(day)s is outside the plan's dates (%(starts)s to %(ends)s)."),
+}  # fmt: skip
+# A plan's status, as the pages name it (_labels.html).
+PLAN_STATES = {"draft": N_("draft"), "published": N_("published"), "archived": N_("archived")}
 # Any other message, by the error's HTTP status.
 STATUS_SENTENCES = {
     400: N_("The request could not be carried out."),
@@ -232,21 +251,37 @@ STATUS_SENTENCES = {
     403: N_("You may not do this."),
     404: N_("This does not exist, or you may not see it."),
     409: N_("This conflicts with the current state of the catalogue."),
+    410: N_("This is no longer available: start again."),
+    413: N_("This is larger than the catalogue accepts."),
     422: N_("Some of what was sent is not valid."),
+    423: N_("Another request is working on this right now: try again in a moment."),
     429: N_("Too many requests: wait a moment and try again."),
+    460: N_("A part of the file arrived damaged and was discarded: resume the upload."),
+    503: N_("The catalogue is busy: try again in a moment."),
 }
 
 
-def catalogue_error(status: int, message: str, translations: NullTranslations) -> Explained:
-    """A named error's message, as the error page says it: a sentence in the reader's language
-    and, where the sentence says less, the English message as a technical detail."""
+def catalogue_error(
+    status: int, message: str, translations: NullTranslations, fmt: Formatter
+) -> Explained:
+    """A named error's message, as the error page (or a page's script) says it: a sentence in
+    the reader's language and, where the sentence says less, the English message as a technical
+    detail."""
     _ = translations.gettext
     found = read(PAGE_MESSAGES, message)
     if found is None:
         sentence = STATUS_SENTENCES.get(status, N_("Something went wrong."))
         return Explained(_(sentence), detail=message or None)
     code, params = found
-    return Explained(_(ERROR_SENTENCES[code]) % params, detail=message if params else None)
+    shown = dict(params)
+    for key, value in params.items():
+        if key in ("country", "venue_country"):
+            shown[key] = fmt.country_name(value)
+        elif key in ("day", "starts", "ends") and _is_day(value):
+            shown[key] = fmt.date(date.fromisoformat(value))
+        elif key in ("state", "to") and value in PLAN_STATES:
+            shown[key] = _(PLAN_STATES[value])
+    return Explained(_(ERROR_SENTENCES[code]) % shown, detail=message if params else None)
 
 
 # The planner's rules (a violation's `rule`), named for a programmer.
@@ -509,7 +544,9 @@ def explainers(translations: NullTranslations, fmt: Formatter) -> dict[str, Call
             item, translations, fmt, Names(titles, venues)
         ),
         "rule_name": lambda rule: rule_name(rule, translations),
-        "catalogue_error": lambda status, message: catalogue_error(status, message, translations),
+        "catalogue_error": lambda status, message: catalogue_error(
+            status, message, translations, fmt
+        ),
         "rejection": lambda text: rejection(text, translations, fmt),
         "job_error": lambda text: job_error(text, translations, fmt),
         "form_problem": lambda item: form_problem(item, translations, fmt),

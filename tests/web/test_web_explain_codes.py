@@ -10,9 +10,15 @@ from typing import Annotated
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
+from sqlmodel import Session
 
-from catalogue.errors import PAGE_MESSAGES
+from catalogue.db import get_or_404
+from catalogue.delivery import links
+from catalogue.errors import PAGE_MESSAGES, NotFound, page_message
+from catalogue.jobs import service as jobs_service
 from catalogue.jobs.failures import JOB_ERRORS
+from catalogue.media import renditions
+from catalogue.models import Title
 from catalogue.planner.validator import VIOLATIONS
 from catalogue.validation import CountryCode, EidrId, LanguageTag, Tag, UniqueList
 from catalogue.web import explain, i18n
@@ -59,6 +65,7 @@ def test_web_every_sentence_of_the_tables_is_translated(language: str) -> None:
         *explain.STATUS_SENTENCES.values(),
         *explain.RULE_NAMES.values(),
         *explain.KIND_NAMES.values(),
+        *explain.PLAN_STATES.values(),
     ]
     known = i18n.translations(language)._catalog  # type: ignore[attr-defined]
     missing = sorted({s for s in sentences if s not in known})
@@ -89,6 +96,41 @@ def test_web_violations_read_back_from_the_validators_own_details() -> None:
     ]  # fmt: skip
     unknown = explain.violation({"rule": "x", "detail": "something new"}, en, fmt, names)
     assert unknown.detail == "something new"
+
+
+def test_web_page_errors_raised_by_hand_are_the_tables_texts(session: Session) -> None:
+    """The services raise their 404s with `page_message`: each reads back to its own code."""
+    raisers = {
+        "not_found": lambda: get_or_404(session, Title, 999999, "title"),
+        "no_job": lambda: jobs_service.get_job(session, 999999),
+        "no_asset": lambda: renditions.of_asset(session, 999999),
+        "no_rendition_file": lambda: renditions.find_file(session, 999999, "index.m3u8"),
+        "no_renditions": lambda: links.rendition_set(session, 999999),
+    }
+    for code, raiser in raisers.items():
+        with pytest.raises(NotFound) as raised:
+            raiser()
+        found = explain.read(PAGE_MESSAGES, raised.value.message)
+        assert found is not None and found[0] == code, (code, raised.value.message)
+
+
+def test_web_page_errors_say_plan_states_and_dates_in_the_readers_language() -> None:
+    ru, fmt = i18n.translations("ru"), i18n.Formatter("ru")
+    refused = page_message(
+        "plan_transition", plan=3, state="archived", allowed="draft", to="published"
+    )
+    outside = page_message(
+        "day_outside_plan", day="2028-01-05", starts="2027-01-01", ends="2027-12-31"
+    )
+    said = [
+        explain.catalogue_error(409, refused, ru, fmt),
+        explain.catalogue_error(422, outside, ru, fmt),
+    ]
+    assert [s.sentence for s in said] == [
+        "Статус плана — «в архиве»: его нельзя перевести в «опубликовано».",
+        "5 янв. 2028\u202fг. — вне дат плана (с 1 янв. 2027\u202fг. по 31 дек. 2027\u202fг.).",
+    ]
+    assert [s.detail for s in said] == [refused, outside]  # the English beside the sentence
 
 
 @pytest.mark.parametrize(

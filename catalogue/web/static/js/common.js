@@ -41,7 +41,24 @@ window.catalogue = (function () {
     return said.types[item.type] ? format(said.types[item.type], { limit }) : said.invalid;
   }
 
+  // The API's errors are English ({status, detail}): the server says each as the pages say it,
+  // in the page's language, as {sentence, detail} (detail: the English, where the sentence says
+  // less). Should that fail too, the English is shown as it is.
+  async function explain(errors) {
+    const response = await fetch("/web/explain", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(errors),
+      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/json", Accept: "application/json" },
+    }).catch(() => null);
+    if (response && response.ok) return response.json();
+    return errors.map((e) => ({ sentence: e.detail, detail: null }));
+  }
+  async function explainOne(status, detail) {
+    return (await explain([{ status, detail: String(detail || "").slice(0, 2000) }]))[0].sentence;
+  }
+
   // The API accepts the session cookie from these pages; unsafe methods carry the CSRF token.
+  // A refusal is thrown as an Error saying it in the page's language; `detail` keeps the API's
+  // English text for the scripts that read it.
   async function api(method, url, body) {
     const headers = { "X-CSRF-Token": csrf, Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -52,7 +69,10 @@ window.catalogue = (function () {
     const data = response.status === 204 ? null : await response.json().catch(() => null);
     if (!response.ok) {
       const detail = data && data.detail;
-      throw new Error(Array.isArray(detail) ? detail.map(problem).join(" ") : detail || response.statusText);
+      if (Array.isArray(detail)) throw new Error(detail.map(problem).join(" "));
+      const english = detail || response.statusText;
+      const error = new Error(await explainOne(response.status, english));
+      throw Object.assign(error, { status: response.status, detail: english });
     }
     return data;
   }
@@ -74,5 +94,5 @@ window.catalogue = (function () {
     const two = (n) => String(n).padStart(2, "0");
     return (h ? h + ":" + two(m) : m) + ":" + two(s);
   }
-  return { csrf, lang, messages, format, api, numbers, size, duration };
+  return { csrf, lang, messages, format, api, explainOne, numbers, size, duration };
 })();

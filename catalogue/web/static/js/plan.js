@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const { api, format, messages } = window.catalogue;
+  const { api, explainOne, format, messages } = window.catalogue;
   const text = messages("plan-messages");
   const summary = document.querySelector(".plan-summary");
   const planId = summary.dataset.planId;
@@ -102,7 +102,7 @@
       return;
     }
     statusOutcome.className = "status-outcome message error";
-    statusOutcome.textContent = (data && data.detail) || response.statusText;
+    statusOutcome.textContent = await explainOne(response.status, (data && data.detail) || response.statusText);
   }
 
   for (const button of summary.querySelectorAll("button.status")) {
@@ -240,8 +240,8 @@
       report("message", broken.length ? text.forced : text.saved, broken);
       setTimeout(() => window.location.reload(), broken.length ? 1500 : 400);
     } catch (error) {
-      if (error.message.startsWith("edit refused")) {
-        report("message error", text.refused, await sentences(reasons(error.message)));
+      if (error.detail && error.detail.startsWith("edit refused")) {
+        report("message error", text.refused, await sentences(reasons(error.detail)));
       } else {
         report("message error", error.message, []);
       }

@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const { api, format, size, duration, csrf, messages } = window.catalogue;
+  const { api, explainOne, format, size, duration, csrf, messages } = window.catalogue;
   const text = messages("upload-messages");
   const section = document.querySelector(".upload");
   const titleId = section.dataset.titleId;
@@ -63,13 +63,17 @@
           left: rate > 0 ? duration((total - sent) / rate) : "…",
         });
       },
-      onError(error) {
-        const reason = (error.originalResponse && error.originalResponse.getBody()) || error.message;
+      async onError(error) {
+        // tus answers its refusals in English, as the API does; status 0: no answer at all.
+        const answer = error.originalResponse;
+        const reason = (answer && answer.getBody()) || error.message;
         let detail = reason;
         try { detail = JSON.parse(reason).detail || reason; } catch (_) { /* plain text */ }
-        figures.textContent = format(text.failed, { reason: detail });
         pause.hidden = true;
         resume.hidden = false;
+        const said = await explainOne(answer ? answer.getStatus() : 0, detail);
+        // The message ends its own sentence after the reason.
+        figures.textContent = format(text.failed, { reason: said.replace(/[.。]$/, "") });
       },
       onSuccess() {
         bar.value = 100;
@@ -238,7 +242,7 @@
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       outcome.className = "outcome message error";
-      outcome.textContent = typeof data.detail === "string" ? data.detail : response.statusText;
+      outcome.textContent = await explainOne(response.status, typeof data.detail === "string" ? data.detail : response.statusText);
       return;
     }
     location.reload(); // the new track and its quality report appear in the list
