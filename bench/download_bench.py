@@ -4,21 +4,23 @@ A rendition file of --size bytes (1 GiB by default) is generated and registered 
 MP4 of a title licensed to a partner. The catalogue runs as a real uvicorn subprocess on local
 storage; the partner asks for a signed link and downloads the file through it. nginx (Debian's
 nginx-light, installed when absent) serves the same file from its own config on 127.0.0.1. Both
-are fetched by the same client (curl, output to /dev/null), rounds alternating; the result is
-the ratio of throughputs measured in this run, and the API process's peak RSS (the file is
+are fetched by the same client (curl, output to /dev/null), each round led by another server,
+after one warm-up fetch each (the file is in the page cache for all). The result is the median
+of the per-round ratios measured in this run, and the API process's peak RSS (the file is
 streamed, never held in memory). Target: API >= 0.5x nginx.
 
 The deployed form is measured too: a second API process with CATALOGUE_DELIVERY_OFFLOAD=nginx
 behind nginx configured from deploy/nginx.conf.template (the cluster's own config). The API checks
 the link and answers X-Accel-Redirect; nginx sends the bytes. Target: >= 0.9x nginx direct.
 
-    uv run python bench/download_bench.py [--size 1G] [--rounds 3]
+    uv run python bench/download_bench.py [--size 1G] [--rounds 6]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -37,7 +39,9 @@ from catalogue.accounts import service as accounts
 from catalogue.db import make_engine
 from catalogue.models import Asset, AssetState, Partner, RenditionFile, RenditionSet, Role, Title
 from catalogue.models.accounts import UserCreate
+from catalogue.models.partners import PartnerKind
 from catalogue.models.rights import WindowCreate
+from catalogue.models.titles import TitleKind, TitleStatus
 from catalogue.rights import store
 from catalogue.settings import Settings
 
@@ -74,9 +78,12 @@ def seed(settings: Settings, size: int) -> str:
     engine = make_engine(settings)
     migrate.upgrade(engine)
     with Session(engine) as session:
-        partner = Partner(slug="bench", name="Bench", kind="cinema", countries=["KZ"])
+        partner = Partner(slug="bench", name="Bench", kind=PartnerKind.cinema, countries=["KZ"])
         title = Title(
-            kind="drama", original_title="Bench", original_language="kk", status="published"
+            kind=TitleKind.drama,
+            original_title="Bench",
+            original_language="kk",
+            status=TitleStatus.published,
         )
         session.add_all([partner, title])
         session.flush()
@@ -218,6 +225,23 @@ def fetch(url: str, headers: tuple[str, ...] = ()) -> tuple[float, int]:
     return time.perf_counter() - started, int(done.stdout)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def curl_cpu_seconds() -> float:
+    """CPU seconds of the finished curl runs so far (the only children this script waits for)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def worker_of(master: subprocess.Popen[bytes]) -> int:
+    """The pid of an nginx's one worker process."""
+    return int(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()[0])
+
+
 def peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -230,7 +254,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--size", default="1G", help="file size: 1G, 256M, ... (default 1G)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="rounds (default 6: each server leads twice)"
+    )
     args = parser.parse_args()
     size = parse_size(args.size)
     base = Path(tempfile.mkdtemp(prefix="download-bench-"))
@@ -254,11 +280,21 @@ def main() -> None:
         for url in (api_url, static_url, front_url):  # warm the page cache and the servers
             fetch(url)
         results: dict[str, list[float]] = {"api": [], "nginx": [], "offload": []}
-        for _ in range(args.rounds):
-            for name, url in (("nginx", static_url), ("api", api_url), ("offload", front_url)):
+        # CPU seconds of the sending process and of curl per download: unlike the speed, they
+        # hardly move with whatever else runs on the machine.
+        senders = {"nginx": worker_of(nginx), "api": api.pid, "offload": worker_of(front)}
+        cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in senders}
+        servers = [("nginx", static_url), ("api", api_url), ("offload", front_url)]
+        load_before = os.getloadavg()[0]
+        for turn in range(args.rounds):
+            # Each round starts with another server: none is always the one right after the
+            # Python download (both cores busy) or always first on a cache just read.
+            for name, url in servers[turn % 3 :] + servers[: turn % 3]:
+                sender, client = cpu_seconds(senders[name]), curl_cpu_seconds()
                 seconds, got = fetch(url)
                 assert got == size, f"{name}: {got} bytes, expected {size}"
                 results[name].append(size / seconds / 1024**2)
+                cpu[name].append((cpu_seconds(senders[name]) - sender, curl_cpu_seconds() - client))
         half = size // 2
         seconds, got = fetch(api_url, (f"Range: bytes={half}-",))
         assert got == size - half
@@ -296,9 +332,18 @@ def main() -> None:
     )
     print(
         f"ratio nginx+X-Accel / nginx (median of rounds): {statistics.median(offloaded):.2f}x "
-        f"(target >= 0.9x); per round {[round(r, 2) for r in offloaded]}"
+        f"(target >= 0.9x); per round {[round(r, 2) for r in offloaded]}, "
+        f"spread {min(offloaded):.2f}-{max(offloaded):.2f}"
     )
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    gib = size / 1024**3
+    for name, label in (("nginx", "nginx"), ("offload", "nginx + X-Accel"), ("api", "API")):
+        sending = statistics.median(c[0] for c in cpu[name]) / gib
+        receiving = statistics.median(c[1] for c in cpu[name]) / gib
+        print(f"CPU per GiB, {label}: sender {sending:.2f} s, curl {receiving:.2f} s (medians)")
+    print(
+        f"load average (1 min) before / after the rounds: {load_before:.1f} / "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":
