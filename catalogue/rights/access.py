@@ -14,7 +14,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.models import (
     Asset,
     AssetState,
@@ -137,7 +137,7 @@ def visible_title(session: Session, user: User, title_id: int) -> Title:
     else:
         title = session.get(Title, title_id)
     if title is None:
-        raise NotFound(f"title {title_id} not found")
+        raise NotFound(page_message("not_found", what="title", ident=title_id))
     return title
 
 
@@ -157,7 +157,7 @@ def visible_asset(session: Session, user: User, asset_id: int) -> Asset:
         is_partner(user)
         and (asset.state != AssetState.ready or not may_see_title(session, user, asset.title_id))
     ):
-        raise NotFound(f"asset {asset_id} not found")
+        raise NotFound(page_message("not_found", what="asset", ident=asset_id))
     return asset
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from catalogue.db import get_or_404
-from catalogue.errors import Conflict, InvalidInput, NotFound
+from catalogue.errors import Conflict, InvalidInput, NotFound, page_message
 from catalogue.models import Partner, RightsWindow, RightsWindowCountry, Title
 from catalogue.models.rights import (
     Holdback,
@@ -220,5 +220,5 @@ def find(
 def of_title(session: Session, title_id: int) -> list[WindowPublic]:
     """A title's windows (GET /titles/{id}/rights and the title page for staff)."""
     if session.get(Title, title_id) is None:
-        raise NotFound(f"title {title_id} not found")
+        raise NotFound(page_message("not_found", what="title", ident=title_id))
     return to_public(session, find(session, title_id=title_id))
