@@ -12,6 +12,7 @@ import ffmpeg
 import pytest
 from _core_media import HANG_MARK, processes_with_argument
 
+from tests.support.processes import children_named
 from transcoder.config import TranscoderConfig
 from transcoder.errors import (
     FFmpegFailed,
@@ -31,23 +32,6 @@ from transcoder.run import (
 )
 
 ENDLESS = "testsrc2=size=320x240:rate=25"
-
-
-def _children_named(name: str) -> list[int]:
-    """Live processes started by this test process whose command is `name`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if comm == name and ppid == os.getpid():
-            found.append(int(entry.name))
-    return found
 
 
 def test_hardened_options_go_right_before_each_user_input(tmp_path: Path) -> None:
@@ -202,7 +186,7 @@ def test_wall_clock_timeout_kills_the_process(cfg: TranscoderConfig) -> None:
         run_ffmpeg(cfg, ["-f", "lavfi", "-i", ENDLESS, "-f", "null", "-"], inputs=[],
                    own_inputs=[ENDLESS], timeout=0.5)  # fmt: skip
     assert time.monotonic() - started < 5
-    assert _children_named("ffmpeg") == []
+    assert children_named("ffmpeg") == {}
 
 
 def test_an_input_that_blocks_forever_is_killed_at_the_timeout(
@@ -213,7 +197,7 @@ def test_an_input_that_blocks_forever_is_killed_at_the_timeout(
     with pytest.raises(MediaTimeout):
         run_ffmpeg(cfg, ["-i", fifo, "-f", "null", "-"], inputs=[], own_inputs=[fifo],
                    timeout=0.5)  # fmt: skip
-    assert _children_named("ffmpeg") == []
+    assert children_named("ffmpeg") == {}
 
 
 def test_a_hanging_probe_is_killed_with_its_whole_process_group(
@@ -230,7 +214,7 @@ def test_cancel_event_stops_the_run(cfg: TranscoderConfig) -> None:
     with pytest.raises(MediaCancelled):
         run_ffmpeg(cfg, ["-f", "lavfi", "-i", ENDLESS, "-f", "null", "-"], inputs=[],
                    own_inputs=[ENDLESS], cancel=cancel)  # fmt: skip
-    assert _children_named("ffmpeg") == []
+    assert children_named("ffmpeg") == {}
 
 
 def test_cancel_callable_stops_the_run(cfg: TranscoderConfig) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.support.processes import children_named
 from transcoder.config import TranscoderConfig
 from transcoder.errors import MediaCancelled
 from transcoder.run import run_ffmpeg
@@ -21,17 +21,8 @@ def _nice_of_ffmpeg_child() -> int:
     """The nice value of the FFmpeg this process started, once it is running."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if comm == "ffmpeg" and int(fields[1]) == os.getpid():
-                return int(fields[16])  # field 19 of proc(5): nice
+        for fields in children_named("ffmpeg").values():
+            return int(fields[16])
         time.sleep(0.05)
     raise AssertionError("no FFmpeg child started")
 
