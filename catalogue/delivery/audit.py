@@ -13,7 +13,6 @@ row each. Quotas count both, and this process's batch not yet written."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import logging
@@ -33,6 +32,7 @@ from catalogue.errors import CatalogueError
 from catalogue.models import AuditEvent, AuditFetchHour
 from catalogue.models.delivery import AuditAction, AuditEventPublic, AuditFetchHourPublic
 from catalogue.models.types import utcnow
+from catalogue.periodic import repeating
 from catalogue.settings import Settings
 
 log = logging.getLogger("catalogue.delivery")
@@ -188,24 +188,11 @@ def _upsert(session: Session, batch: dict[_Bucket, list[int]]) -> None:
 
 @contextlib.asynccontextmanager
 async def flushing_audit(tally: SegmentTally, interval_s: float) -> AsyncIterator[None]:
-    """Write the segment tally every `interval_s` while the service runs, and at shutdown."""
-    task = asyncio.create_task(_flush_forever(tally, interval_s))
-    try:
+    """Write the segment tally every `interval_s` while the service runs, and at shutdown (a
+    failed round leaves the sums pending for the next)."""
+    async with repeating(tally.flush, interval_s, what="writing the segment audit"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await run_in_threadpool(tally.flush)
-
-
-async def _flush_forever(tally: SegmentTally, interval_s: float) -> None:
-    while True:
-        await asyncio.sleep(interval_s)
-        try:
-            await run_in_threadpool(tally.flush)
-        except Exception:  # the sums stay pending; the next round retries; the error is logged
-            log.exception("writing the segment audit failed")
+    await run_in_threadpool(tally.flush)
 
 
 def segment_fetches(
