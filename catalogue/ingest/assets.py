@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from catalogue.errors import NotFound
+from catalogue.errors import NotFound, page_message
 from catalogue.ingest.uploads import Ingest
 from catalogue.models import Asset, AssetState, Role, Upload, User
 from catalogue.models.assets import AssetPublic
@@ -21,7 +21,7 @@ def _may_see_assets(user: User) -> bool:
 def list_for_title(session: Session, user: User, title_id: int) -> list[Asset]:
     access.visible_title(session, user, title_id)
     if not _may_see_assets(user):
-        raise NotFound(f"title {title_id} not found")
+        raise NotFound(page_message("not_found", what="title", ident=title_id))
     return list(
         session.exec(select(Asset).where(Asset.title_id == title_id).order_by(col(Asset.id))).all()
     )
@@ -30,7 +30,7 @@ def list_for_title(session: Session, user: User, title_id: int) -> list[Asset]:
 def get_visible(session: Session, user: User, asset_id: int) -> Asset:
     asset = session.get(Asset, asset_id) if _may_see_assets(user) else None
     if asset is None:
-        raise NotFound(f"asset {asset_id} not found")
+        raise NotFound(page_message("not_found", what="asset", ident=asset_id))
     return asset
 
 

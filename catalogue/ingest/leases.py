@@ -16,6 +16,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col
 
+from catalogue.errors import page_message
 from catalogue.ingest.tus import UploadLocked
 from catalogue.models import Upload
 from catalogue.models.types import utcnow
@@ -39,10 +40,7 @@ def claim(session: Session, upload_id: str, lease_s: float) -> str:
     )
     session.commit()
     if claimed != 1:
-        raise UploadLocked(
-            "another request is still writing to this upload; retry in a few seconds "
-            "(HEAD gives the offset to resume from)"
-        )
+        raise UploadLocked(page_message("upload_locked"))
     return token
 
 
@@ -76,10 +74,7 @@ def commit_offset(
     )
     if moved != 1:
         session.rollback()
-        raise UploadLocked(
-            "this request's hold on the upload ran out and another request took it; its bytes "
-            "were not kept: send HEAD and resume from the offset it gives"
-        )
+        raise UploadLocked(page_message("lease_lost"))
     session.refresh(upload)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
-from catalogue.errors import CatalogueError, Conflict
+from catalogue.errors import CatalogueError, Conflict, page_message
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,creation-with-upload,termination,expiration,checksum"
@@ -65,20 +65,20 @@ class ChecksumMismatch(TusError):
 
 def require_version(value: str | None) -> None:
     if value != VERSION:
-        raise UnsupportedVersion(
-            f"send 'Tus-Resumable: {VERSION}' (got {value!r}); this server speaks tus {VERSION}"
-        )
+        raise UnsupportedVersion(page_message("tus_version", version=VERSION, got=repr(value)))
 
 
 def require_offset_content_type(value: str | None) -> None:
     if (value or "").split(";")[0].strip().lower() != OFFSET_CONTENT_TYPE:
-        raise WrongContentType(f"Content-Type must be {OFFSET_CONTENT_TYPE} (got {value!r})")
+        raise WrongContentType(
+            page_message("tus_content_type", expected=OFFSET_CONTENT_TYPE, got=repr(value))
+        )
 
 
 def parse_integer(name: str, value: str | None) -> int:
     """A non-negative integer header (Upload-Length, Upload-Offset)."""
     if value is None or not _INTEGER.fullmatch(value.strip()):
-        raise TusError(f"{name} must be a non-negative integer (got {value!r})")
+        raise TusError(page_message("tus_integer", header=name, got=repr(value)))
     return int(value)
 
 
@@ -90,13 +90,11 @@ def parse_metadata(value: str | None) -> dict[str, str]:
             continue
         key, _, encoded = pair.strip().partition(" ")
         if not _METADATA_KEY.fullmatch(key) or key in result:
-            raise TusError(f"Upload-Metadata: bad or repeated key {key!r}")
+            raise TusError(page_message("tus_metadata_key", key=repr(key)))
         try:
             result[key] = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise TusError(
-                f"Upload-Metadata: the value of {key!r} is not base64-encoded UTF-8"
-            ) from None
+            raise TusError(page_message("tus_metadata_encoding", key=repr(key))) from None
     return result
 
 
@@ -112,15 +110,16 @@ def parse_checksum(value: str) -> tuple[str, bytes]:
     algorithm, _, encoded = value.strip().partition(" ")
     if algorithm not in CHECKSUMS:
         raise TusError(
-            f"Upload-Checksum algorithm {algorithm!r} is not supported; use one of "
-            f"{', '.join(CHECKSUMS)}"
+            page_message(
+                "tus_checksum_algorithm", algorithm=repr(algorithm), algorithms=", ".join(CHECKSUMS)
+            )
         )
     try:
         digest = base64.b64decode(encoded.strip(), validate=True)
     except binascii.Error:
-        raise TusError("Upload-Checksum: the digest is not base64") from None
+        raise TusError(page_message("tus_checksum_encoding")) from None
     if len(digest) != CHECKSUMS[algorithm]().digest_size:
-        raise TusError(f"Upload-Checksum: not a {algorithm} digest (wrong length)")
+        raise TusError(page_message("tus_checksum_length", algorithm=algorithm))
     return algorithm, digest
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from catalogue.errors import InvalidInput, NotFound
+from catalogue.errors import InvalidInput, NotFound, page_message
 from catalogue.ingest import leases
 from catalogue.ingest.filenames import sanitize_filename, storage_extension
 from catalogue.ingest.staging import StagedPatch, StagingArea
@@ -70,19 +70,12 @@ class UploadRequest:
         raw_title = metadata.get("title_id", "").strip()
         # ASCII digits only: str.isdigit() also passes '²', which int() refuses.
         if not raw_title or not raw_title.isascii() or not raw_title.isdigit():
-            raise TusError(
-                "Upload-Metadata must name the title (or episode) the file belongs to: "
-                "title_id <base64 of the id, in decimal digits>"
-            )
+            raise TusError(page_message("upload_no_title_id"))
         if not 1 <= int(raw_title) <= MAX_ID:
-            raise TusError(
-                f"Upload-Metadata title_id {raw_title} is not a title id (1 to {MAX_ID})"
-            )
+            raise TusError(page_message("upload_title_id_range", title=raw_title, max=MAX_ID))
         kind = metadata.get("kind", AssetKind.main).strip()
         if kind not in AssetKind.__members__:
-            raise InvalidInput(
-                f"Upload-Metadata kind {kind!r} is not an asset kind; use one of {KINDS}"
-            )
+            raise InvalidInput(page_message("upload_kind", kind=repr(kind), kinds=KINDS))
         filename = metadata.get("filename") or metadata.get("name") or ""
         return cls(int(raw_title), AssetKind(kind), sanitize_filename(filename))
 
@@ -95,9 +88,9 @@ def create_upload(
 ) -> Upload:
     limit = ingest.settings.upload_max_bytes
     if length > limit:
-        raise TooLarge(f"Upload-Length {length} is above this server's limit of {limit} bytes")
+        raise TooLarge(page_message("upload_too_large", length=length, limit=limit))
     if session.get(Title, wanted.title_id) is None:
-        raise InvalidInput(f"Upload-Metadata title_id: there is no title {wanted.title_id}")
+        raise InvalidInput(page_message("upload_no_title", title=wanted.title_id))
     asset = Asset(
         title_id=wanted.title_id,
         kind=wanted.kind,
@@ -132,10 +125,10 @@ def get_own(session: Session, ingest: Ingest, user: User, upload_id: str) -> Upl
         select(Upload).where(Upload.id == upload_id, Upload.created_by == user.id)
     ).first()
     if upload is None:
-        raise NotFound(f"upload {upload_id} not found")
+        raise NotFound(page_message("no_upload", upload=upload_id))
     if upload.completed_at is None:
         if upload.expires_at <= utcnow():
-            raise UploadGone(f"upload {upload_id} expired; start a new upload")
+            raise UploadGone(page_message("upload_expired", upload=upload_id))
         if upload.master_key is not None:  # all bytes counted; the completion did not finish
             with contextlib.suppress(UploadLocked):  # another request is finishing it now
                 finish_if_whole(session, ingest, upload)
@@ -173,8 +166,9 @@ def begin_patch(
         raise _offset_mismatch(offset, upload)
     if content_length is not None and offset + content_length > upload.length:
         raise TooLarge(
-            f"{content_length} bytes at offset {offset} would pass the declared Upload-Length "
-            f"{upload.length}"
+            page_message(
+                "upload_chunk_too_large", sent=content_length, offset=offset, length=upload.length
+            )
         )
     token = leases.claim(session, upload.id, ingest.settings.upload_lease_s)
     try:
@@ -189,19 +183,13 @@ def begin_patch(
 
 
 def _offset_mismatch(offset: int, upload: Upload) -> OffsetMismatch:
-    return OffsetMismatch(
-        f"Upload-Offset {offset} does not match the upload's offset {upload.offset}; "
-        "send HEAD to learn the offset, then resume from there"
-    )
+    return OffsetMismatch(page_message("offset_mismatch", offset=offset, expected=upload.offset))
 
 
 def renew(engine: Engine, ingest: Ingest, patch: OpenPatch) -> None:
     """Keep the lease while the body streams; raises `UploadLocked` once it is lost."""
     if not leases.renew(engine, patch.upload_id, patch.token, ingest.settings.upload_lease_s):
-        raise UploadLocked(
-            "this request's hold on the upload ran out and another request took it; send HEAD "
-            "and resume from the offset it gives"
-        )
+        raise UploadLocked(page_message("lease_lost_streaming"))
 
 
 def abandon(engine: Engine, ingest: Ingest, patch: OpenPatch) -> None:
@@ -227,9 +215,9 @@ def end_patch(session: Session, ingest: Ingest, patch: OpenPatch, *, whole_body:
         return _upload(session, patch.upload_id)
     if not staged.checksum_matches():
         abandon(_engine(session), ingest, patch)
+        algorithm = staged.checksum[0] if staged.checksum else ""
         raise ChecksumMismatch(
-            f"the {staged.checksum[0] if staged.checksum else ''} checksum of this chunk does not "
-            f"match its bytes; the chunk was discarded, resend it from offset {staged.start}"
+            page_message("checksum_mismatch", algorithm=algorithm, offset=staged.start)
         )
     try:
         upload = _upload(session, patch.upload_id)
@@ -277,7 +265,7 @@ def finish_if_whole(session: Session, ingest: Ingest, upload: Upload) -> None:
 def _upload(session: Session, upload_id: str) -> Upload:
     upload = session.get(Upload, upload_id)
     if upload is None:
-        raise NotFound(f"upload {upload_id} was terminated while this request ran")
+        raise NotFound(page_message("upload_terminated", upload=upload_id))
     return upload
 
 
@@ -304,10 +292,7 @@ def _complete(session: Session, ingest: Ingest, upload: Upload) -> None:
     if staged.exists():
         ingest.storage.put_file(staged, upload.master_key, move=True)
     elif not ingest.storage.exists(upload.master_key):
-        raise UploadGone(
-            f"upload {upload.id}: its bytes are neither staged nor stored (lost with a disk); "
-            "start a new upload"
-        )
+        raise UploadGone(page_message("upload_lost", upload=upload.id))
     ingest.staging.hashes.drop(upload.id)
     asset.storage_key = upload.master_key
     asset.sha256 = upload.sha256

@@ -41,10 +41,16 @@ ONE_WORD = frozenset({"ident"})
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        re.escape(part) if n % 2 == 0 else f"(?P<{part}>{'[^ ]+' if part in ONE_WORD else '.+?'})"
-        for n, part in enumerate(parts)
-    )
+    named: set[str] = set()
+    regex = ""
+    for n, part in enumerate(parts):
+        if n % 2 == 0:
+            regex += re.escape(part)
+        elif part in named:  # a parameter written twice ("tus {version}") is the same text
+            regex += f"(?P={part})"
+        else:
+            named.add(part)
+            regex += f"(?P<{part}>{'[^ ]+' if part in ONE_WORD else '.+?'})"
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
@@ -241,7 +247,33 @@ ERROR_SENTENCES = {
     "venue_not_in_plan": N_("Venue %(venue)s is not in one of this plan's countries."),
     "venue_elsewhere": N_("Venue %(venue)s is in %(venue_country)s, not in %(country)s."),
     "day_outside_plan": N_("%(day)s is outside the plan's dates (%(starts)s to %(ends)s)."),
+    "tus_version": N_("The upload used another version of the tus protocol than this server's (%(version)s): reload the page and try again."),
+    "tus_content_type": N_("The file's bytes were sent with the wrong content type: reload the page and try again."),
+    "tus_integer": N_("%(header)s must be a whole number, 0 or more."),
+    "tus_metadata_key": N_("The upload's description (Upload-Metadata) has a wrong or repeated name: %(key)s."),
+    "tus_metadata_encoding": N_("In the upload's description (Upload-Metadata), the value of %(key)s is not base64-encoded text."),
+    "tus_checksum_algorithm": N_("The checksum %(algorithm)s is not supported: use one of %(algorithms)s."),
+    "tus_checksum_encoding": N_("The checksum of this part of the file (Upload-Checksum) is not base64."),
+    "tus_checksum_length": N_("The checksum of this part of the file (Upload-Checksum) is not a %(algorithm)s checksum: its length is wrong."),
+    "upload_no_title_id": N_("The upload does not say which title (or episode) the file belongs to."),
+    "upload_title_id_range": N_("%(title)s is not a title number: title numbers go from 1 to %(max)s."),
+    "upload_kind": N_("%(kind)s is not a kind of file the catalogue keeps."),
+    "upload_no_title": N_("There is no title number %(title)s."),
+    "upload_too_large": N_("The file is larger than the catalogue accepts: at most %(limit)s."),
+    "upload_chunk_too_large": N_("More was sent than the file's declared size (%(length)s): if the file has changed, start its upload again."),
+    "upload_body_too_long": N_("More was sent than the %(room)s left of the file's declared size: if the file has changed, start its upload again."),
+    "no_upload": N_("This upload does not exist, or no longer exists: start it again."),
+    "upload_expired": N_("This upload was left unfinished too long and was removed: start it again."),
+    "upload_terminated": N_("This upload was cancelled while this part of it was arriving."),
+    "upload_lost": N_("The server lost the bytes of this upload: start it again."),
+    "offset_mismatch": N_("This part of the file was sent from %(offset)s, but the catalogue holds %(expected)s of it: resume the upload from there."),
+    "checksum_mismatch": N_("A part of the file arrived damaged and was discarded: resume the upload from %(offset)s."),
+    "upload_locked": N_("Another request is still sending this file: try again in a few seconds."),
+    "lease_lost": N_("Another request took over this upload while this part was arriving, so this part was not kept: resume the upload."),
+    "lease_lost_streaming": N_("Another request took over this upload while this part was arriving, so this part was not kept: resume the upload."),
 }  # fmt: skip
+# Parameters of the upload errors that are byte counts, said as sizes in the reader's units.
+BYTE_COUNTS = frozenset({"length", "limit", "room", "offset", "expected"})
 # A plan's status, as the pages name it (_labels.html).
 PLAN_STATES = {"draft": N_("draft"), "published": N_("published"), "archived": N_("archived")}
 # Any other message, by the error's HTTP status.
@@ -281,6 +313,10 @@ def catalogue_error(
             shown[key] = fmt.date(date.fromisoformat(value))
         elif key in ("state", "to") and value in PLAN_STATES:
             shown[key] = _(PLAN_STATES[value])
+        elif key in BYTE_COUNTS and value.isdigit():
+            shown[key] = fmt.size(int(value))
+        elif key == "max" and value.isdigit():
+            shown[key] = fmt.number(int(value), 0)
     return Explained(_(ERROR_SENTENCES[code]) % shown, detail=message if params else None)
 
 

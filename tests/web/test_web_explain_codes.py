@@ -9,19 +9,23 @@ import re
 from typing import Annotated
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from catalogue.db import get_or_404
 from catalogue.delivery import links
-from catalogue.errors import PAGE_MESSAGES, NotFound, page_message
+from catalogue.errors import PAGE_MESSAGES, CatalogueError, NotFound, page_message
+from catalogue.ingest import assets, leases, uploads
 from catalogue.jobs import service as jobs_service
 from catalogue.jobs.failures import JOB_ERRORS
 from catalogue.media import renditions
-from catalogue.models import Title
+from catalogue.models import AssetKind, Title, User
 from catalogue.planner.validator import VIOLATIONS
 from catalogue.validation import CountryCode, EidrId, LanguageTag, Tag, UniqueList
 from catalogue.web import explain, i18n
+from tests.conftest import Actors
 from transcoder.validate import KINDS, REJECTIONS
 
 TABLES = [REJECTIONS, JOB_ERRORS, VIOLATIONS, PAGE_MESSAGES]
@@ -112,6 +116,41 @@ def test_web_page_errors_raised_by_hand_are_the_tables_texts(session: Session) -
             raiser()
         found = explain.read(PAGE_MESSAGES, raised.value.message)
         assert found is not None and found[0] == code, (code, raised.value.message)
+
+
+def test_web_upload_errors_raised_inside_the_service_are_the_tables_texts(
+    app: FastAPI, client: TestClient, actors: Actors, session: Session
+) -> None:
+    """The refusals of an upload no route can provoke on demand (a lease lost mid-body, bytes
+    lost with a disk, an upload terminated under a request) are raised with `page_message`."""
+    ingest, engine = app.state.ingest, app.state.engine
+    body = {"kind": "drama", "original_title": "Көшпенділер", "original_language": "kk"}
+    title_id = client.post("/titles", json=body, headers=actors.editor).json()["id"]
+    users = {u.username: u for u in session.exec(select(User)).all()}
+    wanted = uploads.UploadRequest(title_id, AssetKind.main, "master.mov")
+    upload = uploads.create_upload(session, ingest, users["editor"], 10, wanted)
+    lost = uploads.create_upload(session, ingest, users["editor"], 10, wanted)
+    lost.offset, lost.master_key, lost.sha256 = 10, "assets/lost/master.mov", "0" * 64
+    session.add(lost)
+    session.commit()
+    ingest.staging.remove(lost.id)  # its bytes went with a disk, and never reached storage
+    patch = uploads.begin_patch(session, ingest, upload.id, 0, None, None)
+    leases.give_back(engine, upload.id, patch.token)  # another request took the upload over
+    raisers = {
+        "lease_lost_streaming": lambda: uploads.renew(engine, ingest, patch),
+        "lease_lost": lambda: leases.commit_offset(session, upload, patch.token, 0, ingest.expiry),
+        "upload_terminated": lambda: uploads.begin_patch(session, ingest, "gone", 0, None, None),
+        "upload_lost": lambda: uploads.finish_if_whole(session, ingest, lost),
+        "not_found": lambda: assets.get_visible(session, users["partner"], 999999),
+    }
+    try:
+        for code, raiser in raisers.items():
+            with pytest.raises(CatalogueError) as raised:
+                raiser()
+            found = explain.read(PAGE_MESSAGES, raised.value.message)
+            assert found is not None and found[0] == code, (code, raised.value.message)
+    finally:
+        patch.staged.close()
 
 
 def test_web_page_errors_say_plan_states_and_dates_in_the_readers_language() -> None:

@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 from catalogue.api.responses import ErrorMessage, errors, without_body
 from catalogue.auth.guards import Editor
 from catalogue.deps import SessionDep, SettingsDep, away_from_database
-from catalogue.errors import CatalogueError, NotAuthenticated
+from catalogue.errors import CatalogueError, NotAuthenticated, page_message
 from catalogue.ingest import Ingest, IngestDep, tus
 from catalogue.ingest import uploads as service
 from catalogue.ingest.uploads import OpenPatch
@@ -315,9 +315,7 @@ async def _receive(request: Request, patch: OpenPatch, renew: Callable[[], None]
         async for chunk in request.stream():
             batched += len(chunk)
             if staged.received + batched > room:
-                raise tus.TooLarge(
-                    f"the body is longer than the {room} bytes left of Upload-Length"
-                )
+                raise tus.TooLarge(page_message("upload_body_too_long", room=room))
             batch.append(chunk)
             if batched >= FLUSH_BYTES:
                 if writing is not None:
