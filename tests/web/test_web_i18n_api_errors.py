@@ -7,23 +7,27 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date
 
 import pytest
-from _web_server import Site, new_context, screenshot, sign_in
+from _page_scripts import (
+    SITE,
+    draft_plan_at_hall,
+    explained,
+    first_partner_and_title,
+    moving_on_plan_page,
+    sign_in,
+)
+from _web_server import Site, screenshot
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from catalogue.models import Asset, AssetKind, AssetState, Partner, Title, Venue
-from catalogue.models.tours import SolveState, TourPlan, TourScreening
-from catalogue.tours import store
-from catalogue.web import i18n
+from catalogue.models import Asset, AssetKind, AssetState, Venue
 from tests.conftest import Actors, Database
 from tests.ingest.conftest import TUS, metadata
 
-SITE = "https://testserver"
 TUESDAY = date(2027, 3, 2)
 
 
@@ -31,29 +35,6 @@ TUESDAY = date(2027, 3, 2)
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url=SITE, raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def _sign_in(client: TestClient, headers: dict[str, str], language: str) -> dict[str, str]:
-    """Signs in to the pages in `language`; the headers a page's script sends back."""
-    client.cookies.clear()
-    client.cookies.set(i18n.LANGUAGE_COOKIE, language)
-    token = headers["Authorization"].removeprefix("Bearer ")
-    signed = client.post(
-        "/web/sign-in", data={"token": token}, headers={"Origin": SITE}, follow_redirects=False
-    )
-    assert signed.status_code == 303
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/web/").text)
-    assert csrf is not None
-    return {"Origin": SITE, "X-CSRF-Token": csrf.group(1)}
-
-
-def _said(
-    client: TestClient, script: dict[str, str], answers: list[tuple[int, str]]
-) -> list[dict[str, str | None]]:
-    sent = [{"status": status, "detail": detail} for status, detail in answers]
-    said = client.post("/web/explain", json=sent, headers=script)
-    assert said.status_code == 200, said.text
-    return list(said.json())
 
 
 def _english(answer: object) -> tuple[int, str]:
@@ -65,26 +46,12 @@ def _english(answer: object) -> tuple[int, str]:
 def _plan(session: Session, partner_id: int, title_id: int) -> tuple[int, int, int]:
     """A draft plan with the same title at one hall on Tuesday and Wednesday, both at 19:00 (the
     hall's slot): moving Wednesday's onto Tuesday takes a place the plan already holds."""
-    venue = Venue(slug="clash-hall", partner_id=partner_id, name="Arman Hall 2", city="Almaty",
-                  country="KZ", time_zone="Asia/Almaty")  # fmt: skip
-    session.add(venue)
-    session.flush()
-    plan = TourPlan(name="Spring", starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31),
-                    countries=["KZ"], title_ids=[title_id], solve_status=SolveState.FEASIBLE)  # fmt: skip
-    session.add(plan)
-    session.flush()
-    ids = []
-    for day in (TUESDAY, date(2027, 3, 3)):
-        row = TourScreening(plan_id=plan.id or 0, key="", title_id=title_id,
-                            venue_id=venue.id or 0, day=day, start_time=time(19, 0),
-                            time_zone="Asia/Almaty", language="kk", mode="subtitles",
-                            rendition="hls")  # fmt: skip
-        row.key = store.to_screening(row).id
-        session.add(row)
-        session.flush()
-        ids.append(row.id or 0)
-    session.commit()
-    return plan.id or 0, ids[0], ids[1]
+    hall = Venue(slug="clash-hall", partner_id=partner_id, name="Arman Hall 2", city="Almaty",
+                 country="KZ", time_zone="Asia/Almaty")  # fmt: skip
+    plan_id, (tuesday, wednesday) = draft_plan_at_hall(
+        session, partner_id, title_id, [TUESDAY, date(2027, 3, 3)], hall
+    )
+    return plan_id, tuesday, wednesday
 
 
 def _title(client: TestClient, actors: Actors) -> int:
@@ -118,8 +85,8 @@ def test_web_i18n_api_plan_refusals_are_said_in_chinese(
     )
     assert english[1][1].startswith(f"plan {plan_id} is draft; it can become ")
 
-    script = _sign_in(client, actors.programmer, "zh")
-    said = [s["sentence"] for s in _said(client, script, english)]
+    script = sign_in(client, actors.programmer, "zh")
+    said = [s["sentence"] for s in explained(client, script, english)]
     assert said == [
         "该计划在此场馆和时间已有这部片目的放映。",
         "此计划的状态为“草稿”：不能改为“草稿”。",
@@ -152,8 +119,8 @@ def test_web_i18n_api_missing_job_and_asset_are_said_in_russian(
               "/jobs?kind=transcode_asset"),
         (404, "no asset 999999"),
     ]  # fmt: skip
-    script = _sign_in(client, actors.editor, "ru")
-    said = _said(client, script, english)
+    script = sign_in(client, actors.editor, "ru")
+    said = explained(client, script, english)
     assert [s["sentence"] for s in said] == [
         "Под номером 999999 ничего не найдено, или у вас нет доступа.",
         "У этого видео ещё нет версий для воспроизведения: его перекодирование есть в списке "
@@ -184,13 +151,13 @@ def test_web_i18n_api_tus_refusals_on_the_upload_page_are_said_in_arabic(
     english = [_english(too_large), _english(no_title)]
     assert [s for s, _ in english] == [413, 422]
 
-    script = _sign_in(client, actors.editor, "ar")
+    script = sign_in(client, actors.editor, "ar")
     upload_page = client.get(f"/web/titles/{title_id}/upload")
     assert upload_page.status_code == 200 and "/js/common.js" in upload_page.text
-    said = _said(client, script, english)
+    said = explained(client, script, english)
     assert [s["sentence"] for s in said] == [
-        "هذا أكبر مما يقبله الفهرس.",
-        "بعض ما أُرسل غير صالح.",
+        "الملف أكبر مما يقبله الفهرس: الحد الأقصى 536.9 غ.ب.",
+        "لا يوجد عمل برقم 999999.",
     ]
     assert [s["detail"] for s in said] == [d for _, d in english]
     forged = client.post("/web/explain", json=[{"status": 413, "detail": english[0][1]}],
@@ -203,17 +170,10 @@ def test_web_i18n_api_plan_page_shows_a_refused_edit_in_chinese(
 ) -> None:
     """In the browser: a forced move onto a time the plan already holds is refused (409), and
     the plan page says so in Chinese."""
+    partner_id, title_id = first_partner_and_title(site)
     with Session(site.engine) as session:
-        partner = session.exec(select(Partner)).first()
-        title = session.exec(select(Title)).first()
-        assert partner is not None and title is not None
-        plan_id, _tuesday, wednesday = _plan(session, partner.id or 0, title.id or 0)
-    context = new_context(browser, locale="zh-CN")
-    page = sign_in(context, site, "demo-programmer")
-    page.goto(site.url(f"/web/plans/{plan_id}"))
-    page.select_option("#edit-screening", str(wednesday))
-    page.select_option("#edit-action", "move")
-    page.fill("#edit-day", TUESDAY.isoformat())
+        plan_id, _tuesday, wednesday = _plan(session, partner_id, title_id)
+    context, page = moving_on_plan_page(browser, site, plan_id, wednesday, TUESDAY)
     page.check("#edit-force")
     page.click("#edit button[type=submit]")
     outcome = page.locator("#edit .outcome")

@@ -7,26 +7,31 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from _web_server import Site, new_context, screenshot, sign_in
+from _page_scripts import (
+    SITE,
+    draft_plan_at_hall,
+    first_partner_and_title,
+    moving_on_plan_page,
+    sign_in,
+)
+from _web_server import Site, screenshot
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from catalogue.models import Asset, AssetKind, AssetState, Partner, Title, Venue
-from catalogue.models.tours import SolveState, TourPlan, TourScreening
-from catalogue.tours import store
+from catalogue.models import Asset, AssetKind, AssetState, Venue
+from catalogue.models.tours import TourScreening
 from catalogue.web import i18n
 from tests.conftest import Actors
 from transcoder.errors import MediaRejected
 from transcoder.run import input_url
 from transcoder.validate import probe_failure_reasons
 
-SITE = "https://testserver"
 OTHERS = i18n.LANGUAGES[1:]
 MONDAY = date(2027, 3, 1)
 
@@ -37,38 +42,17 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-def _sign_in(client: TestClient, headers: dict[str, str], language: str) -> None:
-    client.cookies.clear()
-    client.cookies.set(i18n.LANGUAGE_COOKIE, language)
-    token = headers["Authorization"].removeprefix("Bearer ")
-    signed = client.post(
-        "/web/sign-in", data={"token": token}, headers={"Origin": SITE}, follow_redirects=False
-    )
-    assert signed.status_code == 303
-
-
 def _text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
 def _plan_at_closed_hall(session: Session, partner_id: int, title_id: int) -> tuple[int, int]:
     """A draft plan with one Tuesday screening at a hall closed on Mondays."""
-    venue = Venue(slug="i18n-hall", partner_id=partner_id, name="Arman Hall 1", city="Almaty",
-                  country="KZ", time_zone="Asia/Almaty", open_weekdays=[1, 2, 3, 4, 5, 6])  # fmt: skip
-    session.add(venue)
-    session.flush()
-    plan = TourPlan(name="Spring", starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31),
-                    countries=["KZ"], title_ids=[title_id], solve_status=SolveState.FEASIBLE)  # fmt: skip
-    session.add(plan)
-    session.flush()
-    screening = TourScreening(plan_id=plan.id or 0, key="", title_id=title_id,
-                              venue_id=venue.id or 0, day=MONDAY + timedelta(days=1),
-                              start_time=time(19, 0), time_zone="Asia/Almaty", language="kk",
-                              mode="subtitles", rendition="hls")  # fmt: skip
-    screening.key = store.to_screening(screening).id  # as the planner names it
-    session.add(screening)
-    session.commit()
-    return plan.id or 0, screening.id or 0
+    hall = Venue(slug="i18n-hall", partner_id=partner_id, name="Arman Hall 1", city="Almaty",
+                 country="KZ", time_zone="Asia/Almaty", open_weekdays=[1, 2, 3, 4, 5, 6])  # fmt: skip
+    tuesday = MONDAY + timedelta(days=1)
+    plan_id, (screening_id,) = draft_plan_at_hall(session, partner_id, title_id, [tuesday], hall)
+    return plan_id, screening_id
 
 
 def _forced_plan(client: TestClient, actors: Actors, session: Session) -> tuple[int, int]:
@@ -106,7 +90,7 @@ def test_web_i18n_plan_violations_are_sentences_in_the_readers_language(
 
     shown: dict[str, list[str]] = {}
     for language in i18n.LANGUAGES:
-        _sign_in(client, actors.programmer, language)
+        sign_in(client, actors.programmer, language)
         page = client.get(f"/web/plans/{plan_id}").text
         shown[language] = _violations_shown(page, screening_id)
         assert len(shown[language]) == len(details), (language, shown[language])
@@ -130,7 +114,7 @@ def test_web_i18n_plan_scripts_get_violations_as_the_pages_sentences(
     stored = session.get(TourScreening, screening_id)
     assert stored is not None
     sent = [{"rule": v["rule"], "detail": v["detail"]} for v in stored.violations]
-    _sign_in(client, actors.programmer, "ar")
+    sign_in(client, actors.programmer, "ar")
     page = client.get(f"/web/plans/{plan_id}").text
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
     assert token is not None
@@ -152,7 +136,7 @@ def test_web_i18n_error_pages_say_the_error_in_the_readers_language(
     for path in pages:
         said: dict[str, str] = {}
         for language in i18n.LANGUAGES:
-            _sign_in(client, actors.programmer, language)
+            sign_in(client, actors.programmer, language)
             answer = client.get(path)
             assert answer.status_code == 404
             alert = re.search(r'role="alert">(.*?)</div>', answer.text, re.S)
@@ -192,7 +176,7 @@ def test_web_i18n_rejections_name_the_kind_of_file_in_the_readers_language(
     session.commit()
     shown: dict[str, list[str]] = {}
     for language in i18n.LANGUAGES:
-        _sign_in(client, actors.editor, language)
+        sign_in(client, actors.editor, language)
         page = client.get(f"/web/titles/{title_id}/upload").text
         shown[language] = [
             _text(s) for s in re.findall(r'class="reason">(.*?)</(?:p|span)>', page, re.S)
@@ -214,17 +198,10 @@ def test_web_i18n_plan_page_scripts_list_violations_in_chinese(
 ) -> None:
     """In the browser, in Chinese: a refused edit's reasons, then the publish confirmation of the
     forced screening, are the page's sentences, not the API's English."""
+    partner_id, title_id = first_partner_and_title(site)
     with Session(site.engine) as session:
-        partner = session.exec(select(Partner)).first()
-        title = session.exec(select(Title)).first()
-        assert partner is not None and title is not None
-        plan_id, screening_id = _plan_at_closed_hall(session, partner.id or 0, title.id or 0)
-    context = new_context(browser, locale="zh-CN")
-    page = sign_in(context, site, "demo-programmer")
-    page.goto(site.url(f"/web/plans/{plan_id}"))
-    page.select_option("#edit-screening", str(screening_id))
-    page.select_option("#edit-action", "move")
-    page.fill("#edit-day", MONDAY.isoformat())
+        plan_id, screening_id = _plan_at_closed_hall(session, partner_id, title_id)
+    context, page = moving_on_plan_page(browser, site, plan_id, screening_id, MONDAY)
     page.click("#edit button[type=submit]")
     refused = page.locator("#edit .outcome li.reason")
     expect(refused.filter(has_text="日历")).to_contain_text(
