@@ -92,6 +92,14 @@ def check_unsafe(request: Request, web_session: CookieSession, sent_token: str |
         raise Forbidden(page_message("csrf", header=CSRF_HEADER))
 
 
+def check_script_call(request: Request) -> None:
+    """A page's script calling a page route with the session cookie: the CSRF token is in its
+    header (a form sends it as a field instead)."""
+    web_session = from_request(request)
+    if web_session is not None:
+        check_unsafe(request, web_session, request.headers.get(CSRF_HEADER))
+
+
 def api_user(request: Request, session: Session) -> User | None:
     """The signed-in user of a same-origin API call carrying the session cookie, or None."""
     web_session = from_request(request)

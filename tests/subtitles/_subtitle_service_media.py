@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from catalogue.models import Job, JobStatus, RenditionSet
+from catalogue.settings import Settings
+from catalogue.worker import run_until_idle
+from tests.conftest import Actors, Database
+from tests.support.assets import ready_asset
 
 RUSSIAN_SRT = (
     "1\r\n00:00:01,000 --> 00:00:03,000\r\nПривет, как дела?\r\n\r\n"
@@ -78,3 +86,39 @@ def upload(
         files={"file": (filename, data, "application/octet-stream")},
         data={"language": language, "kind": kind},
     )
+
+
+def run_jobs(database: Database, settings: Settings) -> None:
+    """Run the queued jobs to the end; every one must have succeeded."""
+    outcomes = run_until_idle(database.engine, settings)
+    with Session(database.engine) as session:
+        failed = [
+            (j.kind, j.error) for j in session.exec(select(Job)) if j.status != JobStatus.succeeded
+        ]
+    assert failed == [], outcomes
+
+
+def transcoded(
+    client: TestClient,
+    actors: Actors,
+    database: Database,
+    settings: Settings,
+    session: Session,
+    clip: Path,
+) -> tuple[int, RenditionSet]:
+    """A new title with `clip` as its ready master, transcoded: its id and rendition set."""
+    title_id = create_title(client, actors.editor)
+    asset = ready_asset(session, settings, clip, title_id=title_id)
+    run_jobs(database, settings)
+    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset.id)).one()
+    return title_id, row
+
+
+def publish(client: TestClient, actors: Actors, title_id: int, data: str, language: str) -> str:
+    """Upload a track and publish it; the track's API path."""
+    track = upload(client, actors.editor, title_id, data.encode(), language)
+    assert track.status_code == 201, track.text
+    path = f"/titles/{title_id}/subtitles/{track.json()['id']}"
+    response = client.post(f"{path}/status", headers=actors.editor, json={"status": "published"})
+    assert response.status_code == 200, response.text
+    return path

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import m3u8
 import pytest
-from _subtitle_service_media import ENGLISH_SRT, create_title, upload
+from _subtitle_service_media import ENGLISH_SRT, create_title, publish, run_jobs, transcoded
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from catalogue.jobs import enqueue
 from catalogue.media import transcode
-from catalogue.models import Job, JobStatus, RenditionSet
 from catalogue.settings import Settings
 from catalogue.storage import LocalStorage
-from catalogue.worker import run_until_idle
 from tests.conftest import Actors, Database
 from tests.support.assets import ready_asset
 from tests.support.media import make_clip
@@ -38,39 +36,6 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-def _run_jobs(database: Database, settings: Settings) -> None:
-    outcomes = run_until_idle(database.engine, settings)
-    with Session(database.engine) as session:
-        failed = [
-            (j.kind, j.error) for j in session.exec(select(Job)) if j.status != JobStatus.succeeded
-        ]
-    assert failed == [], outcomes
-
-
-def _transcoded(
-    client: TestClient,
-    actors: Actors,
-    database: Database,
-    settings: Settings,
-    session: Session,
-    clip: Path,
-) -> tuple[int, RenditionSet]:
-    title_id = create_title(client, actors.editor)
-    asset = ready_asset(session, settings, clip, title_id=title_id)
-    _run_jobs(database, settings)
-    row = session.exec(select(RenditionSet).where(RenditionSet.asset_id == asset.id)).one()
-    return title_id, row
-
-
-def _publish(client: TestClient, actors: Actors, title_id: int, data: str, language: str) -> str:
-    track = upload(client, actors.editor, title_id, data.encode(), language)
-    assert track.status_code == 201, track.text
-    path = f"/titles/{title_id}/subtitles/{track.json()['id']}"
-    response = client.post(f"{path}/status", headers=actors.editor, json={"status": "published"})
-    assert response.status_code == 200, response.text
-    return path
-
-
 def _hashes(root: Path, paths: list[Path]) -> dict[Path, tuple[int, str]]:
     return {p: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths}
 
@@ -83,15 +48,15 @@ def test_published_tracks_join_the_master_playlist_without_touching_video(
     session: Session,
     clip: Path,
 ) -> None:
-    title_id, row = _transcoded(client, actors, database, settings, session, clip)
+    title_id, row = transcoded(client, actors, database, settings, session, clip)
     media = LocalStorage(settings.media_root)
     folder = media.path(row.master_playlist_key).parent
     original_master = media.path(row.master_playlist_key).read_text()
     video = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".m4s", ".mp4"))
     before = _hashes(folder, video)
 
-    path = _publish(client, actors, title_id, ENGLISH_SRT, "en")
-    _run_jobs(database, settings)
+    path = publish(client, actors, title_id, ENGLISH_SRT, "en")
+    run_jobs(database, settings)
     master_text = media.path(row.master_playlist_key).read_text()
     master = m3u8.loads(master_text)
     [subs] = [m for m in master.media if m.type == "SUBTITLES"]
@@ -122,7 +87,7 @@ def test_published_tracks_join_the_master_playlist_without_touching_video(
         files={"file": ("v2.srt", ENGLISH_SRT.replace("rising", "falling").encode())},
     )
     assert replaced.status_code == 200, replaced.text
-    _run_jobs(database, settings)
+    run_jobs(database, settings)
     master2 = m3u8.loads(media.path(row.master_playlist_key).read_text())
     [subs2] = [m for m in master2.media if m.type == "SUBTITLES"]
     assert subs2.uri != subs.uri and not (folder / subs.uri).exists()
@@ -137,7 +102,7 @@ def test_published_tracks_join_the_master_playlist_without_touching_video(
 
     # Unpublishing removes the group and the SUBTITLES attribute again.
     client.post(f"{path}/status", headers=actors.editor, json={"status": "draft"})
-    _run_jobs(database, settings)
+    run_jobs(database, settings)
     assert media.path(row.master_playlist_key).read_text() == original_master
 
 
@@ -154,12 +119,12 @@ def test_a_new_transcode_keeps_the_subtitle_group(
     session: Session,
     clip: Path,
 ) -> None:
-    title_id, row = _transcoded(client, actors, database, settings, session, clip)
-    _publish(client, actors, title_id, ENGLISH_SRT, "en")
-    _run_jobs(database, settings)
+    title_id, row = transcoded(client, actors, database, settings, session, clip)
+    publish(client, actors, title_id, ENGLISH_SRT, "en")
+    run_jobs(database, settings)
     enqueue(session, transcode.KIND, transcode.HANDLER, {"asset_id": row.asset_id})
     session.commit()
-    _run_jobs(database, settings)
+    run_jobs(database, settings)
     master = m3u8.loads(LocalStorage(settings.media_root).path(row.master_playlist_key).read_text())
     assert [m.language for m in master.media if m.type == "SUBTITLES"] == ["en"]
 
@@ -182,7 +147,7 @@ def test_embedded_subtitle_streams_become_tracks_when_the_master_is_ready(
     technical = {"duration": 2.0, "streams": [
         {"kind": "audio", "language": "kaz"}, {"kind": "subtitle", "codec": "mov_text"}]}  # fmt: skip
     ready_asset(session, settings, master, title_id=title_id, technical=technical)
-    _run_jobs(database, settings)
+    run_jobs(database, settings)
     tracks = client.get(f"/titles/{title_id}/subtitles", headers=actors.editor).json()
     [track] = [t for t in tracks if t["language"] == language and t["kind"] == "subtitles"]
     assert track["origin"] == "embedded" and track["source_asset_id"] is not None
@@ -201,11 +166,11 @@ def test_burn_in_draws_the_cue_into_the_delivery_mp4(
     clip: Path,
     tmp_path: Path,
 ) -> None:
-    title_id, row = _transcoded(client, actors, database, settings, session, clip)
-    path = _publish(client, actors, title_id, ENGLISH_SRT, "en")
+    title_id, row = transcoded(client, actors, database, settings, session, clip)
+    path = publish(client, actors, title_id, ENGLISH_SRT, "en")
     job = client.post(f"{path}/burn-in", headers=actors.editor, json={})
     assert job.status_code == 202, job.text
-    _run_jobs(database, settings)
+    run_jobs(database, settings)
     [burnt] = client.get(f"{path}/burn-ins", headers=actors.editor).json()
     media = LocalStorage(settings.media_root)
     assert burnt["size"] > 0 and burnt["key"].endswith(".mp4")

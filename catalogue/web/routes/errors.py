@@ -30,9 +30,7 @@ class Said(BaseModel):
 def explain_errors(
     request: Request, user: AnyPage, errors: Annotated[list[ApiError], Field(max_length=100)]
 ) -> list[Said]:
-    found = cookies.from_request(request)
-    if found is not None:
-        cookies.check_unsafe(request, found, request.headers.get(cookies.CSRF_HEADER))
+    cookies.check_script_call(request)
     reader = language_of(request, user)
     translations, fmt = i18n.translations(reader), i18n.Formatter(reader)
     said = [explain.catalogue_error(e.status, e.detail, translations, fmt) for e in errors]

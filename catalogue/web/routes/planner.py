@@ -118,9 +118,7 @@ def violation_sentences(
 ) -> list[Said]:
     """The plan page's scripts get the API's violations (an edit refused or flagged, a publish
     to confirm) in English: each is said here in the reader's language, as the page says it."""
-    found = cookies.from_request(request)
-    if found is not None:
-        cookies.check_unsafe(request, found, request.headers.get(cookies.CSRF_HEADER))
+    cookies.check_script_call(request)
     reader = language_of(request, user)
     plan = store.to_public(session, store.get(session, plan_id), reader)
     titles = naming.title_names(session, set(plan.title_ids), reader)
