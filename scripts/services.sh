@@ -34,6 +34,8 @@ if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
 # titles render in the pages' screenshots.
 if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then apt_install fonts-noto-cjk; fi
+# nginx: the delivery tests put the deployed front (deploy/nginx.conf.template) before the API.
+if [ ! -x /usr/sbin/nginx ]; then apt_install nginx-light; fi
 # A server left by an interrupted run is shut down first (it may still be writing its log).
 redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
