@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from catalogue.db import make_engine
 from catalogue.errors import CatalogueError
@@ -145,7 +146,10 @@ def run_worker(
     app = make_celery(settings, handlers, make_storage)
     log.info("Celery worker: %d processes, broker %s", concurrency, _redacted(settings.broker_url))
     sweeper = Sweeper(app, settings, interval_s=max(1.0, settings.job_poll_s))
-    sweeper.start()
+    # Started once the pool's processes are forked, never before: a fork while the sweeper
+    # thread held a lock (importing the database driver on its first query) left a pool process
+    # blocked forever on its first job (seen once in the cluster test).
+    worker_ready.connect(lambda **_: sweeper.start(), weak=False)
     app.worker_main(
         [
             "worker",
